@@ -1,0 +1,20 @@
+"""The Flask application factory: configuration, the catalog, blueprints. No logic of its own."""
+
+from flask import Flask
+
+from catalog import config as settings
+from catalog.service import Catalog
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web app on the instance that the settings (or ``test_config``) name."""
+    config = settings.load(test_config)
+    app = Flask(__name__)
+    app.config.update(config)
+    app.config["SECRET_KEY"] = settings.secret_key(config)
+    app.extensions["catalog"] = Catalog.open(config)
+
+    from catalog.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    return app

@@ -1,0 +1,95 @@
+"""Declared settings: each has a name, a default that works on one machine, and one line of help.
+
+Load order: defaults, then ``config.py`` in the instance folder, then ``CATALOG_<NAME>``
+environment variables, then explicit overrides (tests pass these).
+"""
+
+import os
+import runpy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CATALOG_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = [
+    Setting("HOME", "instance", "Instance folder: the SQLite database, search index, uploads and config.py."),
+    Setting("DATABASE_URL", "", "SQLAlchemy URL of the store; empty means SQLite at HOME/catalog.db."),
+    Setting("SQLITE_BUSY_TIMEOUT", 30.0, "Seconds a SQLite writer waits for another writer before giving up."),
+    Setting("SEARCH_BACKEND", "null", "Search backend by name: null (no search), embedded (no server) or elasticsearch."),
+    Setting("SEARCH_URL", "", "Elasticsearch URL; setting it selects the elasticsearch backend."),
+    Setting("SITE_URL", "http://127.0.0.1:5000", "Public base URL, used in links and DCAT identifiers."),
+    Setting("SITE_TITLE", "Portal Satu Data Kota Malang", "Name of the catalog shown on pages and in feeds."),
+    Setting("DEFAULT_LANGUAGE", "id", "Language of `title` and `notes` and of the pages by default."),
+    Setting("SECRET_KEY", "", "Key that signs cookies; empty means one generated and kept in HOME."),
+]
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def _coerce(name: str, raw: str) -> Any:
+    default = DEFAULTS.get(name)
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def from_env(environ=None) -> dict:
+    """Settings given as ``CATALOG_<NAME>`` environment variables, typed like their defaults."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for key, raw in environ.items():
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):] in DEFAULTS:
+            name = key[len(ENV_PREFIX):]
+            found[name] = _coerce(name, raw)
+    return found
+
+
+def from_instance_file(home: Path) -> dict:
+    """UPPER_CASE names assigned in HOME/config.py, if that file exists."""
+    path = Path(home) / "config.py"
+    if not path.is_file():
+        return {}
+    values = runpy.run_path(str(path))
+    return {k: v for k, v in values.items() if k.isupper()}
+
+
+def load(overrides: dict | None = None, environ=None) -> dict:
+    """The effective settings as a plain dict, with HOME made absolute and DATABASE_URL filled in."""
+    overrides = dict(overrides or {})
+    env = from_env(environ)
+    home = Path(overrides.get("HOME") or env.get("HOME") or DEFAULTS["HOME"]).resolve()
+    config = dict(DEFAULTS)
+    config.update(from_instance_file(home))
+    config.update(env)
+    config.update(overrides)
+    config["HOME"] = str(home)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{home / 'catalog.db'}"
+    if config["SEARCH_URL"] and config["SEARCH_BACKEND"] in {"null", "embedded"}:
+        config["SEARCH_BACKEND"] = "elasticsearch"
+    return config
+
+
+def secret_key(config: dict) -> str:
+    """SECRET_KEY, or a random key created once and kept in HOME/secret_key."""
+    if config.get("SECRET_KEY"):
+        return config["SECRET_KEY"]
+    path = Path(config["HOME"]) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

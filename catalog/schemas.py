@@ -1,0 +1,174 @@
+"""The metadata schemas in ``metadata_schemas/``: loading, and validation with every error by field path."""
+
+import datetime as dt
+import json
+import re
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+KINDS = ("dataset", "resource", "organization", "harvest_source")
+FILES = (*KINDS, "defs", "region")
+
+formats = FormatChecker(formats=())
+
+
+@formats.checks("date", raises=ValueError)
+def _is_date(value):
+    return not isinstance(value, str) or bool(dt.date.fromisoformat(value)) and len(value) == 10
+
+
+@formats.checks("date-or-date-time", raises=ValueError)
+def _is_date_or_datetime(value):
+    if not isinstance(value, str):
+        return True
+    if len(value) == 10:
+        return bool(dt.date.fromisoformat(value))
+    if "T" not in value:
+        return False
+    return bool(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+@formats.checks("web-url")
+def _is_web_url(value):
+    if not isinstance(value, str):
+        return True
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https", "ftp"} and bool(parts.hostname) and not re.search(r"\s", value)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@formats.checks("email")
+def _is_email(value):
+    return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+
+FORMAT_LABELS = {
+    "date": "a date written YYYY-MM-DD",
+    "date-or-date-time": "a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ss)",
+    "web-url": "an absolute http, https or ftp URL",
+    "email": "an e-mail address",
+}
+
+
+def load(name: str) -> dict:
+    """One schema file's JSON, by file stem (e.g. ``dataset``, ``defs``)."""
+    return _documents()[name]
+
+
+@cache
+def _documents() -> dict:
+    folder = resources.files("metadata_schemas")
+    return {name: json.loads((folder / f"{name}.json").read_text("utf-8")) for name in FILES}
+
+
+@cache
+def registry() -> Registry:
+    """A referencing registry holding every schema file under its ``$id``."""
+    docs = _documents().values()
+    return Registry().with_resources((doc["$id"], Resource.from_contents(doc)) for doc in docs)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """A validator for one entity kind, with the catalog's format checks switched on."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown schema kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return Draft202012Validator(load(kind), registry=registry(), format_checker=formats)
+
+
+def validate(doc, kind: str) -> dict[str, list[str]]:
+    """Every error in ``doc`` as ``{dotted.path: [plain messages]}``, sorted by path; empty when valid."""
+    found: dict[str, list[str]] = {}
+    for error in validator(kind).iter_errors(doc):
+        for path, message in _describe(error):
+            found.setdefault(path or "(record)", []).append(message)
+    if kind == "dataset" and isinstance(doc, dict):
+        for path, message in _dataset_rules(doc):
+            found.setdefault(path, []).append(message)
+    return {path: sorted(set(found[path])) for path in sorted(found)}
+
+
+def _dotted(parts) -> str:
+    return ".".join(str(p) for p in parts)
+
+
+def _describe(error):
+    """Yield (path, message) pairs in plain words for one jsonschema error."""
+    path = _dotted(error.absolute_path)
+    keyword, schema, value = error.validator, error.schema, error.instance
+    if keyword == "required":
+        missing = set(error.validator_value) - set(value)
+        for field in sorted(missing):
+            yield _dotted([*error.absolute_path, field]), "Missing value"
+    elif keyword == "additionalProperties":
+        allowed = set(schema.get("properties", {}))
+        for field in sorted(set(value) - allowed):
+            yield _dotted([*error.absolute_path, field]), "Unknown field"
+    elif keyword == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        yield path, f"Must be of type {wanted}"
+    elif keyword == "minLength":
+        yield path, "Missing value" if value == "" else f"Must be at least {error.validator_value} characters long"
+    elif keyword == "maxLength":
+        yield path, f"Must be at most {error.validator_value} characters long"
+    elif keyword == "pattern":
+        yield path, f"Not in the allowed form: {schema.get('description', 'see the schema')}"
+    elif keyword == "not":
+        yield path, f"{value!r} is a reserved word"
+    elif keyword == "format":
+        yield path, f"Must be {FORMAT_LABELS.get(error.validator_value, error.validator_value)}"
+    elif keyword in {"oneOf", "anyOf"} and all("const" in o for o in error.validator_value):
+        yield path, _not_allowed(value, [o["const"] for o in error.validator_value], schema)
+    elif keyword == "anyOf" and all(set(o) == {"required"} for o in error.validator_value):
+        fields = [f for o in error.validator_value for f in o["required"]]
+        yield path, f"Needs at least one of: {', '.join(fields)}"
+    elif keyword == "enum":
+        yield path, _not_allowed(value, error.validator_value, schema)
+    elif keyword == "uniqueItems":
+        yield path, "Has the same item twice"
+    elif keyword == "minimum":
+        yield path, f"Must be at least {error.validator_value}"
+    elif keyword == "propertyNames":
+        yield path, f"Key {value!r} is not allowed here" if not isinstance(value, dict) else "Has a key that is not allowed"
+    else:
+        yield path, error.message
+
+
+def _not_allowed(value, options, schema) -> str:
+    if len(options) <= 20:
+        listed = ", ".join(str(o) for o in options if o is not None)
+        return f"{value!r} is not one of the allowed values: {listed}"
+    return f"{value!r} is not one of the allowed values of {schema.get('title', 'this field')}"
+
+
+def _dataset_rules(doc: dict):
+    """Rules across fields that JSON Schema cannot state."""
+    start, end = doc.get("temporal_start"), doc.get("temporal_end")
+    if isinstance(start, str) and isinstance(end, str) and end < start:
+        yield "temporal_end", "Must not be before temporal_start"
+    names = [t.get("name") for t in doc.get("tags") or [] if isinstance(t, dict)]
+    if len(names) != len(set(names)):
+        yield "tags", "Has the same tag twice"
+
+
+def region_names() -> dict[str, dict]:
+    """Kemendagri region codes of the reference data: ``{code: {"name", "level", "parent"}}``."""
+    return {
+        entry["const"]: {"name": entry["title"], "level": entry["x-level"], "parent": entry.get("x-parent")}
+        for entry in load("region")["oneOf"]
+    }
+
+
+def labels(def_name: str) -> dict[str, str]:
+    """The titles of a coded vocabulary in ``defs.json`` (frequency, theme, access_level): ``{code: label}``."""
+    return {o["const"]: o["title"] for o in load("defs")["$defs"][def_name]["oneOf"]}

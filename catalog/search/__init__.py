@@ -1,0 +1,96 @@
+"""The search seam: one small protocol, a backend-neutral query, and backend selection by name.
+
+Backends receive dataset records to index and ``Query`` objects to answer; they return ids and
+facet counts only. The store stays the source of truth: the service loads the records for the ids.
+"""
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from catalog.errors import CatalogError
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed search: free text, field filters, a modified-since bound, sort, paging and facets."""
+
+    text: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    modified_since: str | None = None
+    sort: tuple[tuple[str, str], ...] = (("score", "desc"), ("metadata_modified", "desc"))
+    rows: int = 10
+    start: int = 0
+    facet_fields: tuple[str, ...] = ()
+    facet_limit: int = 50
+
+
+@dataclass
+class Results:
+    """What a backend answers: the total count, the ids of one page in order, and facet counts."""
+
+    count: int
+    ids: list[str]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What every search backend does. Implementations must pass ``tests/contracts/search.py``."""
+
+    def index(self, datasets: list[dict]) -> None:
+        """Add or replace these dataset records in the index, as one batch.
+
+        Must be idempotent: indexing the same record twice leaves one document. Must not
+        index withdrawn or private records; the caller passes only what may be found.
+        """
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove these dataset ids from the index; ids that are not there are ignored."""
+
+    def search(self, query: Query) -> Results:
+        """Answer a query. Raise SearchQueryError for what the backend cannot do, SearchUnavailable when down."""
+
+    def clear(self) -> None:
+        """Remove every document."""
+
+    def close(self) -> None:
+        """Release files, connections and threads."""
+
+
+class NullBackend:
+    """Indexes nothing and finds nothing: for tools that only read and write the store."""
+
+    name = "null"
+
+    @classmethod
+    def from_config(cls, config: dict) -> "NullBackend":
+        return cls()
+
+    def index(self, datasets):
+        pass
+
+    def delete(self, ids):
+        pass
+
+    def search(self, query):
+        return Results(count=0, ids=[], facets={f: [] for f in query.facet_fields})
+
+    def clear(self):
+        pass
+
+    def close(self):
+        pass
+
+
+BACKENDS = {"null": NullBackend}
+
+
+def open_backend(config: dict) -> SearchBackend:
+    """The backend named by ``SEARCH_BACKEND``, built from its own settings."""
+    name = config.get("SEARCH_BACKEND", "null")
+    try:
+        backend = BACKENDS[name]
+    except KeyError:
+        known = ", ".join(sorted(BACKENDS))
+        raise CatalogError(f"Unknown SEARCH_BACKEND {name!r}; known backends: {known}") from None
+    return backend.from_config(config)

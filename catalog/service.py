@@ -1,0 +1,239 @@
+"""The catalog façade and the only writer: validate, then store with a revision, then index.
+
+Every write names an ``actor`` (``user:NAME``, ``harvest:JOB_ID``, ``cli``) that the revision log keeps.
+"""
+
+import copy
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from catalog import indexing, schemas
+from catalog.errors import CatalogError, NotFound, ValidationError
+from catalog.search import SearchBackend, open_backend
+from catalog.store import Store, StoreTx, isoformat, new_id, now
+from catalog.store.common import looks_like_id
+
+log = logging.getLogger(__name__)
+
+SYSTEM_FIELDS = ("id", "state", "metadata_created", "metadata_modified", "harvest")
+NAME_TAKEN = "That URL is already in use."
+
+
+def _clean(data: dict, drop=()) -> dict:
+    """A deep copy of ``data`` without None values and without the keys in ``drop``."""
+    return {k: copy.deepcopy(v) for k, v in data.items() if v is not None and k not in drop}
+
+
+def _fill_default_language(record: dict, language: str) -> None:
+    for field in ("title", "notes"):
+        translated = record.get(f"{field}_translated") or {}
+        if not record.get(field) and translated.get(language):
+            record[field] = translated[language]
+
+
+def _check(record: dict, kind: str) -> None:
+    errors = schemas.validate(record, kind)
+    if errors:
+        raise ValidationError(errors)
+
+
+class Catalog:
+    """Datasets, organizations and their history, kept in the store and mirrored to the search index."""
+
+    def __init__(self, config: dict, store: Store, backend: SearchBackend):
+        self.config = config
+        self.store = store
+        self.backend = backend
+        self.auto_index = True
+
+    @classmethod
+    def open(cls, config: dict) -> "Catalog":
+        """A catalog on the store and search backend that ``config`` names."""
+        return cls(config, Store.from_config(config), open_backend(config))
+
+    def close(self) -> None:
+        self.backend.close()
+        self.store.close()
+
+    def init(self) -> None:
+        """Create or migrate the database, then index whatever the outbox names."""
+        self.store.migrate()
+        self.sync_index()
+
+    # -- search index ---------------------------------------------------------------------
+
+    def sync_index(self, progress=None) -> int:
+        """Index the datasets written since the last sync; returns how many outbox entries were handled."""
+        return indexing.drain_outbox(self.store, self.backend, progress=progress)
+
+    def _after_write(self) -> None:
+        if not self.auto_index:
+            return
+        try:
+            self.sync_index()
+        except CatalogError as error:
+            # The outbox keeps the entries, so the next sync (or `catalog index rebuild`) catches up.
+            log.warning("search index not updated yet: %s", error.message)
+
+    # -- organizations --------------------------------------------------------------------
+
+    def get_organization(self, key: str) -> dict:
+        """The organization with id or name ``key``; NotFound otherwise."""
+        with self.store.reading() as tx:
+            record = tx.get_organization(key)
+        if record is None:
+            raise NotFound(f"Organization not found: {key}")
+        return record
+
+    def list_organizations(self) -> list[dict]:
+        """Active organizations, by name."""
+        with self.store.reading() as tx:
+            return tx.list_organizations()
+
+    def create_organization(self, data: dict, actor: str) -> dict:
+        """Validate and store a new organization."""
+        record = _clean(data, drop=("id", "state", "created"))
+        _check(record, "organization")
+        record.update(id=new_id(), state="active", created=isoformat(now()))
+        with self.store.writing() as tx:
+            if tx.organization_row(record["name"]):
+                raise ValidationError({"name": ["Organization name already exists in database"]})
+            tx.insert_organization(record)
+            tx.add_revision("organization", record["id"], "create", actor, record)
+        return record
+
+    def update_organization(self, key: str, data: dict, actor: str) -> dict:
+        """Replace an organization's fields (its id, name and state stay)."""
+        with self.store.writing() as tx:
+            row = tx.organization_row(key, for_update=True)
+            if row is None:
+                raise NotFound(f"Organization not found: {key}")
+            record = _clean(data, drop=("id", "state", "created"))
+            record.setdefault("name", row.name)
+            if record["name"] != row.name:
+                raise ValidationError({"name": ["An organization cannot be renamed"]})
+            _check(record, "organization")
+            record.update(id=row.id, state=row.state, created=row.data.get("created"))
+            tx.update_organization(record)
+            tx.add_revision("organization", record["id"], "update", actor, record)
+        return record
+
+    # -- datasets -------------------------------------------------------------------------
+
+    def get_dataset(self, key: str) -> dict:
+        """The dataset with id or name ``key``, in any state; NotFound otherwise."""
+        with self.store.reading() as tx:
+            record = tx.get_dataset(key)
+        if record is None:
+            raise NotFound(f"Dataset not found: {key}")
+        return record
+
+    def create_dataset(self, data: dict, actor: str) -> dict:
+        """Validate and store a new dataset."""
+        with self.store.writing() as tx:
+            record = self._prepare(tx, data, existing=None)
+            if tx.name_taken(record["name"]):
+                raise ValidationError({"name": [NAME_TAKEN]})
+            self._write(tx, record, None, "create", actor)
+        self._after_write()
+        return record
+
+    def update_dataset(self, key: str, data: dict, actor: str) -> dict:
+        """Replace a dataset's content with ``data`` (CKAN's package_update)."""
+        with self.store.writing() as tx:
+            row = self._locked_dataset(tx, key)
+            record = self._prepare(tx, data, existing=dict(row.data))
+            self._write(tx, record, row, "update", actor)
+        self._after_write()
+        return record
+
+    def patch_dataset(self, key: str, changes: dict, actor: str) -> dict:
+        """Change only the given top-level fields of a dataset (CKAN's package_patch)."""
+        with self.store.writing() as tx:
+            row = self._locked_dataset(tx, key)
+            merged = {**row.data, **changes}
+            record = self._prepare(tx, merged, existing=dict(row.data))
+            self._write(tx, record, row, "update", actor)
+        self._after_write()
+        return record
+
+    def withdraw_dataset(self, key: str, actor: str) -> dict:
+        """Withdraw a dataset: it leaves search and listings but keeps its record and history."""
+        return self._set_state(key, "withdrawn", "withdraw", actor)
+
+    def restore_dataset(self, key: str, actor: str) -> dict:
+        """Bring a withdrawn dataset back."""
+        return self._set_state(key, "active", "restore", actor)
+
+    def _set_state(self, key: str, state: str, action: str, actor: str) -> dict:
+        with self.store.writing() as tx:
+            row = self._locked_dataset(tx, key)
+            record = dict(row.data)
+            if record["state"] != state:
+                record.update(state=state, metadata_modified=isoformat(now()))
+                self._write(tx, record, row, action, actor)
+        self._after_write()
+        return record
+
+    def dataset_revisions(self, key: str) -> list[dict]:
+        """The dataset's revision log, oldest first (number, action, actor, time)."""
+        record = self.get_dataset(key)
+        with self.store.reading() as tx:
+            return tx.list_revisions("dataset", record["id"])
+
+    def dataset_revision(self, key: str, number: int) -> dict:
+        """One revision of a dataset with the full record as it was then."""
+        record = self.get_dataset(key)
+        with self.store.reading() as tx:
+            revision = tx.get_revision("dataset", record["id"], number)
+        if revision is None:
+            raise NotFound(f"Dataset {key} has no revision {number}")
+        return revision
+
+    def _locked_dataset(self, tx: StoreTx, key: str):
+        row = tx.dataset_row(key, for_update=True)
+        if row is None:
+            raise NotFound(f"Dataset not found: {key}")
+        return row
+
+    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None) -> dict:
+        """The validated record to store: input without system fields, plus ids and timestamps."""
+        record = _clean(data, drop=SYSTEM_FIELDS)
+        _fill_default_language(record, self.config.get("DEFAULT_LANGUAGE", "id"))
+        if existing and record.get("name") != existing["name"] and tx.name_taken(record.get("name", "")):
+            raise ValidationError({"name": [NAME_TAKEN]})
+        errors = schemas.validate(record, "dataset")
+        organization = tx.organization_row(record["owner_org"]) if isinstance(record.get("owner_org"), str) else None
+        if "owner_org" not in errors and (organization is None or organization.state != "active"):
+            errors["owner_org"] = ["Organization does not exist"]
+        if errors:
+            raise ValidationError(dict(sorted(errors.items())))
+        stamp = isoformat(now())
+        old_resources = {r.get("id"): r for r in (existing or {}).get("resources", [])}
+        for resource in record.get("resources", []):
+            if not looks_like_id(resource.get("id", "")):
+                resource["id"] = new_id()
+            resource["created"] = old_resources.get(resource["id"], {}).get("created", stamp)
+        record.update(
+            id=existing["id"] if existing else new_id(),
+            owner_org=organization.name,
+            state=existing["state"] if existing else "active",
+            metadata_created=(existing or {}).get("metadata_created", stamp),
+            metadata_modified=stamp,
+        )
+        if existing and existing.get("harvest"):
+            record["harvest"] = existing["harvest"]
+        return record
+
+    def _write(self, tx: StoreTx, record: dict, row, action: str, actor: str, **provenance) -> None:
+        """Store ``record`` and append its revision, in the caller's transaction."""
+        organization = tx.organization_row(record["owner_org"])
+        number = tx.add_revision("dataset", record["id"], action, actor, record)
+        try:
+            if row is None:
+                tx.insert_dataset(record, organization_id=organization.id, revision=number, **provenance)
+            else:
+                tx.update_dataset(record, organization_id=organization.id, revision=number, **provenance)
+        except IntegrityError as error:
+            raise ValidationError({"name": [NAME_TAKEN]}) from error

@@ -1,0 +1,27 @@
+"""Small helpers shared by the store's query modules."""
+
+import datetime as dt
+import uuid
+
+
+def now() -> dt.datetime:
+    """The current time as naive UTC, the way the store keeps every timestamp."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_id() -> str:
+    """A fresh record id."""
+    return str(uuid.uuid4())
+
+
+def isoformat(value: dt.datetime | None) -> str | None:
+    """A stored timestamp as CKAN writes it: naive ISO 8601 with microseconds."""
+    return value.isoformat(timespec="microseconds") if value else None
+
+
+def looks_like_id(key: str) -> bool:
+    """True when ``key`` has the shape of a record id rather than a name."""
+    try:
+        return str(uuid.UUID(key)) == key
+    except (ValueError, AttributeError, TypeError):
+        return False

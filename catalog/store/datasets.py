@@ -1,0 +1,136 @@
+"""Dataset rows: the full record as JSON plus the columns that queries and constraints need."""
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import delete, func, insert, select, update
+
+from catalog.store.common import looks_like_id, now
+from catalog.tables import datasets, resources, search_outbox
+
+
+class DatasetQueries:
+    """Queries on datasets, their resources and the search outbox."""
+
+    def dataset_row(self, key: str, *, for_update: bool = False):
+        """The dataset row with id or name ``key``, or None."""
+        column = datasets.c.id if looks_like_id(key) else datasets.c.name
+        query = select(datasets).where(column == key)
+        if for_update:
+            query = query.with_for_update()
+        return self.conn.execute(query).first()
+
+    def get_dataset(self, key: str) -> dict | None:
+        """The stored record of the dataset with id or name ``key``, or None."""
+        row = self.dataset_row(key)
+        return dict(row.data) if row else None
+
+    def dataset_by_remote_id(self, source_id: str, remote_id: str, *, for_update: bool = False):
+        """The row harvested from ``source_id`` under ``remote_id``, or None."""
+        query = select(datasets).where(datasets.c.source_id == source_id, datasets.c.remote_id == remote_id)
+        if for_update:
+            query = query.with_for_update()
+        return self.conn.execute(query).first()
+
+    def name_taken(self, name: str) -> bool:
+        """True when a dataset (in any state) already has ``name``."""
+        return self.conn.execute(select(datasets.c.id).where(datasets.c.name == name)).first() is not None
+
+    def insert_dataset(self, record: dict, *, organization_id: str, revision: int = 1, **provenance) -> None:
+        """Store a new dataset; ``provenance`` may give source_id, remote_id and content_hash."""
+        self.conn.execute(
+            insert(datasets).values(
+                **self._columns(record, organization_id, revision, provenance), id=record["id"],
+                created=now(),
+            )
+        )
+        self._write_resources(record)
+        self.enqueue_index([record["id"]])
+
+    def update_dataset(self, record: dict, *, organization_id: str, revision: int, **provenance) -> None:
+        """Replace the stored dataset with ``record`` (same id)."""
+        self.conn.execute(
+            update(datasets)
+            .where(datasets.c.id == record["id"])
+            .values(**self._columns(record, organization_id, revision, provenance))
+        )
+        self._write_resources(record)
+        self.enqueue_index([record["id"]])
+
+    @staticmethod
+    def _columns(record, organization_id, revision, provenance) -> dict:
+        return {
+            "name": record["name"],
+            "organization_id": organization_id,
+            "state": record["state"],
+            "private": bool(record.get("private", False)),
+            "revision": revision,
+            "data": record,
+            "modified": now(),
+            **provenance,
+        }
+
+    def _write_resources(self, record: dict) -> None:
+        self.conn.execute(delete(resources).where(resources.c.dataset_id == record["id"]))
+        rows = [
+            {"id": res["id"], "dataset_id": record["id"], "position": n, "url": res["url"]}
+            for n, res in enumerate(record.get("resources") or [])
+        ]
+        if rows:
+            self.conn.execute(insert(resources), rows)
+
+    def resource_dataset_id(self, resource_id: str) -> str | None:
+        """Id of the dataset that holds resource ``resource_id``, or None."""
+        return self.conn.execute(select(resources.c.dataset_id).where(resources.c.id == resource_id)).scalar()
+
+    def iter_datasets(self, *, states: Iterable[str] = ("active",), batch: int = 500) -> Iterator[dict]:
+        """Every dataset record in the given states, in id order, fetched ``batch`` at a time."""
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                select(datasets.c.id, datasets.c.data)
+                .where(datasets.c.state.in_(list(states)), datasets.c.id > last)
+                .order_by(datasets.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield dict(row.data)
+            last = rows[-1].id
+
+    def datasets_by_ids(self, ids: Iterable[str]) -> dict[str, dict]:
+        """The records with the given ids that exist, keyed by id."""
+        ids = list(ids)
+        found = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.conn.execute(select(datasets.c.id, datasets.c.data).where(datasets.c.id.in_(chunk))):
+                found[row.id] = dict(row.data)
+        return found
+
+    def count_datasets(self, *, states: Iterable[str] = ("active",)) -> int:
+        """How many datasets are in the given states."""
+        query = select(func.count()).select_from(datasets).where(datasets.c.state.in_(list(states)))
+        return self.conn.execute(query).scalar_one()
+
+    def enqueue_index(self, dataset_ids: Iterable[str]) -> None:
+        """Record in the outbox that these datasets must be (re-)indexed."""
+        stamp = now()
+        rows = [{"dataset_id": i, "created": stamp} for i in dataset_ids]
+        if rows:
+            self.conn.execute(insert(search_outbox), rows)
+
+    def outbox_batch(self, limit: int) -> list[tuple[int, str]]:
+        """The oldest ``limit`` outbox entries as (entry id, dataset id)."""
+        query = select(search_outbox.c.id, search_outbox.c.dataset_id).order_by(search_outbox.c.id).limit(limit)
+        return [tuple(row) for row in self.conn.execute(query)]
+
+    def outbox_done(self, entry_ids: Iterable[int]) -> None:
+        """Remove handled outbox entries."""
+        ids = list(entry_ids)
+        for start in range(0, len(ids), 500):
+            self.conn.execute(delete(search_outbox).where(search_outbox.c.id.in_(ids[start:start + 500])))
+
+    def outbox_size(self) -> int:
+        """How many outbox entries wait."""
+        return self.conn.execute(select(func.count()).select_from(search_outbox)).scalar_one()

@@ -1,0 +1,165 @@
+"""The metadata schemas: well-formed, complete, and giving every error by field path."""
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from catalog import schemas
+from tests.builders import make_dataset, make_organization
+
+
+@pytest.mark.parametrize("name", schemas.FILES)
+def test_every_schema_file_is_a_valid_2020_12_schema(name):
+    doc = schemas.load(name)
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(doc)
+
+
+def _properties(node, path=""):
+    """Yield (path, subschema) for every property declared anywhere in a schema."""
+    if isinstance(node, dict):
+        for key, sub in node.get("properties", {}).items():
+            yield f"{path}.{key}".lstrip("."), sub
+        for key, sub in node.items():
+            yield from _properties(sub, f"{path}.{key}" if key != "properties" else path)
+    elif isinstance(node, list):
+        for sub in node:
+            yield from _properties(sub, path)
+
+
+def _documented(sub, here):
+    if "$ref" in sub and "title" not in sub:
+        target_file, _, pointer = sub["$ref"].partition("#")
+        target = schemas.load(target_file.removesuffix(".json") if target_file else here)
+        for part in filter(None, pointer.split("/")):
+            target = target[part]
+        return "title" in target and ("description" in sub or "description" in target)
+    return "title" in sub and "description" in sub
+
+
+@pytest.mark.parametrize("name", schemas.FILES)
+def test_every_property_has_a_title_and_description(name):
+    missing = [path for path, sub in _properties(schemas.load(name)) if not _documented(sub, name)]
+    assert missing == []
+
+
+def test_a_realistic_indonesian_dataset_is_valid():
+    assert schemas.validate(make_dataset(), "dataset") == {}
+
+
+def test_a_realistic_organization_is_valid():
+    assert schemas.validate(make_organization(), "organization") == {}
+
+
+def test_every_error_is_reported_with_its_dotted_path():
+    record = make_dataset(
+        name="Data Penduduk!",
+        title="",
+        frequency="SETIAP_TAHUN",
+        spatial=["35.73", "35.99.01"],
+        issued="2024-02-30",
+        temporal_start="2024-12-31",
+        temporal_end="2024-01-01",
+        access_level="publik",
+        contact_point={"name": "Dinkes"},
+        theme=["HEALTH"],
+        colour="merah",
+    )
+    record["resources"][0]["url"] = "dbd-2024.csv"
+    record["resources"][1]["size"] = -5
+    record["tags"].append({"name": "x"})
+    del record["owner_org"]
+
+    errors = schemas.validate(record, "dataset")
+
+    assert set(errors) == {
+        "name",
+        "title",
+        "owner_org",
+        "frequency",
+        "spatial.1",
+        "issued",
+        "temporal_end",
+        "access_level",
+        "contact_point",
+        "theme.0",
+        "colour",
+        "resources.0.url",
+        "resources.1.size",
+        "tags.3.name",
+    }
+    assert errors["title"] == ["Missing value"]
+    assert errors["owner_org"] == ["Missing value"]
+    assert errors["colour"] == ["Unknown field"]
+    assert errors["temporal_end"] == ["Must not be before temporal_start"]
+    assert "SETIAP_TAHUN" in errors["frequency"][0] and "ANNUAL" in errors["frequency"][0]
+    assert errors["contact_point"] == ["Needs at least one of: email, url, phone"]
+
+
+@pytest.mark.parametrize("name", ["new", "search", "api"])
+def test_reserved_names_are_refused(name):
+    assert schemas.validate(make_dataset(name=name), "dataset") == {"name": [f"{name!r} is a reserved word"]}
+
+
+@pytest.mark.parametrize(
+    "name, ok",
+    [("ab", True), ("a", False), ("x" * 100, True), ("x" * 101, False), ("data_2024-v2", True), ("Data", False),
+     ("data.csv", False), ("dátá", False)],
+)
+def test_name_slug_rules(name, ok):
+    assert ("name" not in schemas.validate(make_dataset(name=name), "dataset")) is ok
+
+
+@pytest.mark.parametrize("value", ["2024-01-31", "2024-01-31T10:00:00", "2024-01-31T10:00:00Z", "2024-01-31T10:00+07:00"])
+def test_dates_and_date_times_are_accepted(value):
+    assert schemas.validate(make_dataset(issued=value, modified=value), "dataset") == {}
+
+
+@pytest.mark.parametrize("value", ["31-01-2024", "2024-13-01", "2024", "kemarin", "2024-01-31 10:00"])
+def test_malformed_dates_are_refused(value):
+    assert set(schemas.validate(make_dataset(issued=value), "dataset")) == {"issued"}
+
+
+def test_region_reference_data_covers_kota_malang():
+    regions = schemas.region_names()
+    levels = [r["level"] for r in regions.values()]
+    assert regions["35.73"]["name"] == "Kota Malang"
+    assert levels.count("kecamatan") == 5 and levels.count("kelurahan") == 57
+    assert {regions[c]["name"] for c, r in regions.items() if r["level"] == "kecamatan"} == {
+        "Blimbing", "Klojen", "Kedungkandang", "Sukun", "Lowokwaru"
+    }
+    for code, region in regions.items():
+        if region["parent"]:
+            assert code.startswith(region["parent"] + ".")
+
+
+def test_frequencies_carry_indonesian_labels():
+    labels = schemas.labels("frequency")
+    assert labels["DAILY"] == "Harian" and labels["MONTHLY"] == "Bulanan" and labels["ANNUAL"] == "Tahunan"
+
+
+def test_translated_fields_take_language_codes_only():
+    errors = schemas.validate(make_dataset(title_translated={"Indonesia": "Judul"}), "dataset")
+    assert list(errors) == ["title_translated"]
+
+
+def test_harvest_source_schema():
+    good = {"name": "dinkes-ckan", "type": "ckan", "url": "https://data.malangkota.go.id/", "organization": "dinkes"}
+    assert schemas.validate(good, "harvest_source") == {}
+    errors = schemas.validate({**good, "url": "ftp//broken", "type": "CKAN!"}, "harvest_source")
+    assert set(errors) == {"url", "type"}
+
+
+def test_errors_for_a_non_object_record():
+    assert schemas.validate(["not", "a", "record"], "dataset") == {"(record)": ["Must be of type object"]}
+
+
+def test_unknown_kind_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown schema kind"):
+        schemas.validate({}, "widget")
+
+
+def test_schema_files_are_json_with_unique_ids():
+    ids = [json.dumps(schemas.load(n)["$id"]) for n in schemas.FILES]
+    assert len(ids) == len(set(ids))
