@@ -237,3 +237,19 @@ class Catalog:
                 tx.update_dataset(record, organization_id=organization.id, revision=number, **provenance)
         except IntegrityError as error:
             raise ValidationError({"name": [NAME_TAKEN]}) from error
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search_datasets(self, params: dict) -> dict:
+        """Answer CKAN package_search parameters (q, fq, sort, rows, start, facet.field, ...).
+
+        Returns ``{"count", "results": [records in rank order], "facets": {field: [(value, count)]}}``;
+        raises SearchQueryError for parameters that cannot be understood.
+        """
+        from catalog.search.query import parse
+
+        results = self.backend.search(parse(params))
+        with self.store.reading() as tx:
+            found = tx.datasets_by_ids(results.ids)
+        records = [found[i] for i in results.ids if indexing.searchable(found.get(i))]
+        return {"count": results.count, "results": records, "facets": results.facets}
