@@ -14,9 +14,10 @@ def healthz():
     report = {"status": "ok", "version": __version__, "search_backend": current_app.config["SEARCH_BACKEND"]}
     try:
         report["database"] = "ok" if catalog.store.is_current() else "not migrated: run `catalog init`"
-        with catalog.store.reading() as tx:
-            report["datasets"] = tx.count_datasets()
-            report["index_backlog"] = tx.outbox_size()
+        if report["database"] == "ok":
+            with catalog.store.reading() as tx:
+                report["datasets"] = tx.count_datasets()
+                report["index_backlog"] = tx.outbox_size()
     except SQLAlchemyError as error:
         current_app.logger.error("health check: database unreachable: %s", error)
         report["database"] = "unreachable"

@@ -24,3 +24,47 @@ def test_no_undeclared_setting_is_documented():
     text = (DOCS / "configuration.md").read_text("utf-8")
     documented = {line.split("`")[1] for line in text.splitlines() if line.startswith("| `")}
     assert documented == {s.name for s in config.SETTINGS}
+
+
+def test_metadata_schema_reference_is_up_to_date():
+    from catalog import schemadoc
+
+    assert (DOCS / "metadata-schemas.md").read_text("utf-8") == schemadoc.render(), (
+        "docs/metadata-schemas.md is stale: run python -m catalog.schemadoc > docs/metadata-schemas.md"
+    )
+
+
+def test_cli_reference_is_up_to_date():
+    from catalog.cli import reference
+
+    assert (DOCS / "cli.md").read_text("utf-8") == reference.render(), (
+        "docs/cli.md is stale: run python -m catalog.cli.reference > docs/cli.md"
+    )
+
+
+def _commands(command, path=("catalog",)):
+    import click
+
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+def test_every_command_has_help(runner):
+    from catalog.cli import main
+
+    for path, command in _commands(main):
+        assert command.help, f"{' '.join(path)} has no help text"
+        result = runner(*path[1:], "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_ci_runs_the_readme_test_command():
+    root = DOCS.parent
+    readme = (root / "README.md").read_text("utf-8")
+    blocks = readme.split("```sh\n")[1:]
+    commands = [block.split("\n```")[0].strip() for block in blocks[:2]]
+    assert len(commands) == 2 and "pytest" in commands[1]
+    ci = (root / ".ci" / "run").read_text("utf-8")
+    assert commands[1] in ci.splitlines()
