@@ -9,6 +9,7 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from catalog import indexing, schemas
+from catalog.diff import diff
 from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
 from catalog.store import Store, StoreTx, isoformat, new_id, now
@@ -190,6 +191,14 @@ class Catalog:
         if revision is None:
             raise NotFound(f"Dataset {key} has no revision {number}")
         return revision
+
+    def dataset_diff(self, key: str, old: int, new: int | None = None) -> list[dict]:
+        """Field-by-field changes between two revisions of a dataset (``new`` defaults to the latest)."""
+        if new is None:
+            new = self.dataset_revisions(key)[-1]["revision"]
+        before = self.dataset_revision(key, old)["data"]
+        after = self.dataset_revision(key, new)["data"]
+        return diff(before, after)
 
     def _locked_dataset(self, tx: StoreTx, key: str):
         row = tx.dataset_row(key, for_update=True)

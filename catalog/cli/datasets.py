@@ -58,6 +58,16 @@ def create(state, file):
     click.echo(f"Created dataset {record['name']} ({record['id']})")
 
 
+@dataset.command("update")
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@pass_state
+def update(state, name, file):
+    """Replace dataset NAME with the record in FILE (JSON); the old version stays in its history."""
+    record = state.catalog.update_dataset(name, _read_json(file), actor="cli")
+    click.echo(f"Updated dataset {record['name']}")
+
+
 @dataset.command("show")
 @click.argument("name")
 @click.option("--revision", type=int, help="Show this earlier revision instead of the current record.")
@@ -78,6 +88,24 @@ def history(state, name):
     """List a dataset's revisions: number, time, action and who made it."""
     for rev in state.catalog.dataset_revisions(name):
         click.echo(f"{rev['revision']:>4}  {rev['created']}  {rev['action']:<9} {rev['actor']}")
+
+
+@dataset.command("diff")
+@click.argument("name")
+@click.argument("old", type=int)
+@click.argument("new", type=int, required=False)
+@pass_state
+def diff(state, name, old, new):
+    """Show what changed in a dataset between revision OLD and NEW (default: the latest)."""
+    changes = state.catalog.dataset_diff(name, old, new)
+    if not changes:
+        click.echo("No changes.")
+    for change in changes:
+        click.echo(f"{change['path']}:")
+        if change["old"] is not None:
+            click.echo(f"  - {json.dumps(change['old'], ensure_ascii=False)}")
+        if change["new"] is not None:
+            click.echo(f"  + {json.dumps(change['new'], ensure_ascii=False)}")
 
 
 @dataset.command("withdraw")
