@@ -24,7 +24,9 @@ SETTINGS = [
     Setting("HOME", "instance", "Instance folder: the SQLite database, search index, uploads and config.py."),
     Setting("DATABASE_URL", "", "SQLAlchemy URL of the store; empty means SQLite at HOME/catalog.db."),
     Setting("SQLITE_BUSY_TIMEOUT", 30.0, "Seconds a SQLite writer waits for another writer before giving up."),
-    Setting("SEARCH_BACKEND", "null", "Search backend by name: null (no search), embedded (no server) or elasticsearch."),
+    Setting(
+        "SEARCH_BACKEND", "null", "Search backend by name: null (no search), embedded (no server) or elasticsearch."
+    ),
     Setting("SEARCH_URL", "", "Elasticsearch URL; setting it selects the elasticsearch backend."),
     Setting("SITE_URL", "http://127.0.0.1:5000", "Public base URL, used in links and DCAT identifiers."),
     Setting("SITE_TITLE", "Portal Satu Data Kota Malang", "Name of the catalog shown on pages and in feeds."),

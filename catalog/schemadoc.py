@@ -1,4 +1,7 @@
-"""Renders docs/metadata-schemas.md from the schema files: ``python -m catalog.schemadoc > docs/metadata-schemas.md``."""
+"""Renders docs/metadata-schemas.md from the schema files.
+
+Run ``python -m catalog.schemadoc > docs/metadata-schemas.md`` after changing a schema.
+"""
 
 from catalog import schemas
 

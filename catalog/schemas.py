@@ -139,7 +139,7 @@ def _describe(error):
     elif keyword == "minimum":
         yield path, f"Must be at least {error.validator_value}"
     elif keyword == "propertyNames":
-        yield path, f"Key {value!r} is not allowed here" if not isinstance(value, dict) else "Has a key that is not allowed"
+        yield path, "Has a key that is not allowed here"
     else:
         yield path, error.message
 

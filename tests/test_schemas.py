@@ -111,7 +111,9 @@ def test_name_slug_rules(name, ok):
     assert ("name" not in schemas.validate(make_dataset(name=name), "dataset")) is ok
 
 
-@pytest.mark.parametrize("value", ["2024-01-31", "2024-01-31T10:00:00", "2024-01-31T10:00:00Z", "2024-01-31T10:00+07:00"])
+@pytest.mark.parametrize(
+    "value", ["2024-01-31", "2024-01-31T10:00:00", "2024-01-31T10:00:00Z", "2024-01-31T10:00+07:00"]
+)
 def test_dates_and_date_times_are_accepted(value):
     assert schemas.validate(make_dataset(issued=value, modified=value), "dataset") == {}
 

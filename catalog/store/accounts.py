@@ -2,7 +2,7 @@
 
 from sqlalchemy import insert, select
 
-from catalog.store.common import looks_like_id, now
+from catalog.store.common import now, row_by_key
 from catalog.tables import members, users
 
 
@@ -11,8 +11,7 @@ class AccountQueries:
 
     def user_row(self, key: str):
         """The user with id or name ``key``, or None."""
-        column = users.c.id if looks_like_id(key) else users.c.name
-        return self.conn.execute(select(users).where(column == key)).first()
+        return row_by_key(self.conn, users, key)
 
     def insert_user(self, *, id: str, name: str, fullname=None, email=None, sysadmin=False, password_hash=None):
         """Store a new active user."""

@@ -3,6 +3,8 @@
 import datetime as dt
 import uuid
 
+from sqlalchemy import select
+
 
 def now() -> dt.datetime:
     """The current time as naive UTC, the way the store keeps every timestamp."""
@@ -25,3 +27,12 @@ def looks_like_id(key: str) -> bool:
         return str(uuid.UUID(key)) == key
     except (ValueError, AttributeError, TypeError):
         return False
+
+
+def row_by_key(conn, table, key: str, *, for_update: bool = False):
+    """The row of ``table`` whose id (when ``key`` looks like one) or name is ``key``, or None."""
+    column = table.c.id if looks_like_id(key) else table.c.name
+    query = select(table).where(column == key)
+    if for_update:
+        query = query.with_for_update()
+    return conn.execute(query).first()

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import delete, func, insert, select, update
 
-from catalog.store.common import looks_like_id, now
+from catalog.store.common import now, row_by_key
 from catalog.tables import datasets, resources, search_outbox
 
 
@@ -13,11 +13,8 @@ class DatasetQueries:
 
     def dataset_row(self, key: str, *, for_update: bool = False):
         """The dataset row with id or name ``key``, or None."""
-        column = datasets.c.id if looks_like_id(key) else datasets.c.name
-        query = select(datasets).where(column == key)
-        if for_update:
-            query = query.with_for_update()
-        return self.conn.execute(query).first()
+        return row_by_key(self.conn, datasets, key, for_update=for_update)
+
 
     def get_dataset(self, key: str) -> dict | None:
         """The stored record of the dataset with id or name ``key``, or None."""

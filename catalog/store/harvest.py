@@ -2,7 +2,7 @@
 
 from sqlalchemy import insert, select, update
 
-from catalog.store.common import looks_like_id, now
+from catalog.store.common import now, row_by_key
 from catalog.tables import harvest_sources
 
 
@@ -11,11 +11,8 @@ class HarvestQueries:
 
     def source_row(self, key: str, *, for_update: bool = False):
         """The harvest source with id or name ``key``, or None."""
-        column = harvest_sources.c.id if looks_like_id(key) else harvest_sources.c.name
-        query = select(harvest_sources).where(column == key)
-        if for_update:
-            query = query.with_for_update()
-        return self.conn.execute(query).first()
+        return row_by_key(self.conn, harvest_sources, key, for_update=for_update)
+
 
     def insert_source(self, record: dict, *, organization_id: str) -> None:
         """Store a new harvest source."""

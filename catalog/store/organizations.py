@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, insert, select, update
 
-from catalog.store.common import looks_like_id, now
+from catalog.store.common import now, row_by_key
 from catalog.tables import datasets, organizations
 
 
@@ -11,11 +11,8 @@ class OrganizationQueries:
 
     def organization_row(self, key: str, *, for_update: bool = False):
         """The organization row with id or name ``key``, or None."""
-        column = organizations.c.id if looks_like_id(key) else organizations.c.name
-        query = select(organizations).where(column == key)
-        if for_update:
-            query = query.with_for_update()
-        return self.conn.execute(query).first()
+        return row_by_key(self.conn, organizations, key, for_update=for_update)
+
 
     def get_organization(self, key: str) -> dict | None:
         """The stored record of the organization with id or name ``key``, or None."""

@@ -52,7 +52,9 @@ def upgrade():
         sa.Column("role", sa.String(20), nullable=False),
         *_stamps("created"),
         sa.PrimaryKeyConstraint("organization_id", "user_id", name="pk_members"),
-        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_members_organization_id_organizations"),
+        sa.ForeignKeyConstraint(
+            ["organization_id"], ["organizations.id"], name="fk_members_organization_id_organizations"
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_members_user_id_users"),
     )
     op.create_table(
@@ -101,7 +103,9 @@ def upgrade():
         sa.Column("counts", sa.JSON, nullable=False),
         sa.Column("message", sa.Text),
         sa.PrimaryKeyConstraint("id", name="pk_harvest_jobs"),
-        sa.ForeignKeyConstraint(["source_id"], ["harvest_sources.id"], name="fk_harvest_jobs_source_id_harvest_sources"),
+        sa.ForeignKeyConstraint(
+            ["source_id"], ["harvest_sources.id"], name="fk_harvest_jobs_source_id_harvest_sources"
+        ),
     )
     op.create_index("ix_harvest_jobs_source_id", "harvest_jobs", ["source_id"])
     op.create_table(
@@ -131,7 +135,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name="pk_datasets"),
         sa.UniqueConstraint("name", name="uq_datasets_name"),
         sa.UniqueConstraint("source_id", "remote_id", name="uq_datasets_source_id_remote_id"),
-        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"], name="fk_datasets_organization_id_organizations"),
+        sa.ForeignKeyConstraint(
+            ["organization_id"], ["organizations.id"], name="fk_datasets_organization_id_organizations"
+        ),
         sa.ForeignKeyConstraint(["source_id"], ["harvest_sources.id"], name="fk_datasets_source_id_harvest_sources"),
     )
     op.create_index("ix_datasets_organization_id", "datasets", ["organization_id"])
