@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
@@ -70,6 +71,35 @@ def _documents() -> dict:
     return {name: json.loads((folder / f"{name}.json").read_text("utf-8")) for name in FILES}
 
 
+def _compile(node, here: str):
+    """The validation form of a schema node: ``$ref`` inlined, labelled constants as a plain ``enum``.
+
+    The files keep references and the labelled ``oneOf`` form for people and docs; the validator
+    checks the same rules several times faster without reference lookups and with enums.
+    Siblings of a ``$ref`` in these files are annotations only, so merging them is exact.
+    """
+    if isinstance(node, list):
+        return [_compile(item, here) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        file, _, pointer = node["$ref"].partition("#")
+        target_name = file.removesuffix(".json") if file else here
+        target = load(target_name)
+        for part in filter(None, pointer.split("/")):
+            target = target[part]
+        merged = {**_compile(target, target_name), **{k: v for k, v in node.items() if k != "$ref"}}
+        merged.pop("$id", None)
+        merged.pop("$schema", None)
+        return merged
+    compiled = {key: _compile(value, here) for key, value in node.items() if key != "$defs"}
+    options = node.get("oneOf")
+    if isinstance(options, list) and options and all(isinstance(o, dict) and "const" in o for o in options):
+        del compiled["oneOf"]
+        compiled["enum"] = [o["const"] for o in options]
+    return compiled
+
+
 @cache
 def registry() -> Registry:
     """A referencing registry holding every schema file under its ``$id``."""
@@ -80,17 +110,52 @@ def registry() -> Registry:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """A validator for one entity kind, with the catalog's format checks switched on."""
+    return Draft202012Validator(_compile(load(kind), kind), registry=registry(), format_checker=formats)
+
+
+def _accepting(check):
+    def accepts(value):
+        try:
+            return bool(check(value))
+        except ValueError:
+            return False
+
+    return accepts
+
+
+@cache
+def fast_check(kind: str):
+    """A compiled validity check for one kind (fastjsonschema): raises on the first error, ~5x faster.
+
+    The compiled schema uses only draft-07 keywords once references are inlined, and the same
+    format functions as the full validator; a test keeps the two verdicts identical.
+    """
+    schema = {**_compile(load(kind), kind), "$schema": "http://json-schema.org/draft-07/schema#"}
+    checks = {"date": _is_date, "date-or-date-time": _is_date_or_datetime, "web-url": _is_web_url, "email": _is_email}
+    return fastjsonschema.compile(schema, formats={name: _accepting(f) for name, f in checks.items()})
+
+
+def _passes_fast(doc, kind: str) -> bool:
     if kind not in KINDS:
         raise ValueError(f"unknown schema kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return Draft202012Validator(load(kind), registry=registry(), format_checker=formats)
+    try:
+        fast_check(kind)(doc)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def validate(doc, kind: str) -> dict[str, list[str]]:
-    """Every error in ``doc`` as ``{dotted.path: [plain messages]}``, sorted by path; empty when valid."""
+    """Every error in ``doc`` as ``{dotted.path: [plain messages]}``, sorted by path; empty when valid.
+
+    Valid records (the common case) pass one compiled check; only invalid ones pay for the full
+    validator that collects every error.
+    """
     found: dict[str, list[str]] = {}
-    for error in validator(kind).iter_errors(doc):
-        for path, message in _describe(error):
-            found.setdefault(path or "(record)", []).append(message)
+    if not _passes_fast(doc, kind):
+        for error in validator(kind).iter_errors(doc):
+            for path, message in _describe(error):
+                found.setdefault(path or "(record)", []).append(message)
     if kind == "dataset" and isinstance(doc, dict):
         for path, message in _dataset_rules(doc):
             found.setdefault(path, []).append(message)
@@ -127,8 +192,6 @@ def _describe(error):
         yield path, f"{value!r} is a reserved word"
     elif keyword == "format":
         yield path, f"Must be {FORMAT_LABELS.get(error.validator_value, error.validator_value)}"
-    elif keyword in {"oneOf", "anyOf"} and all("const" in o for o in error.validator_value):
-        yield path, _not_allowed(value, [o["const"] for o in error.validator_value], schema)
     elif keyword == "anyOf" and all(set(o) == {"required"} for o in error.validator_value):
         fields = [f for o in error.validator_value for f in o["required"]]
         yield path, f"Needs at least one of: {', '.join(fields)}"

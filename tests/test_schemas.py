@@ -165,3 +165,31 @@ def test_unknown_kind_is_a_clear_error():
 def test_schema_files_are_json_with_unique_ids():
     ids = [json.dumps(schemas.load(n)["$id"]) for n in schemas.FILES]
     assert len(ids) == len(set(ids))
+
+
+def _variants():
+    """Good and bad records: every single-field breakage the other tests use, and valid edge cases."""
+    base = make_dataset()
+    changes = [
+        {}, {"name": "X"}, {"name": "new"}, {"name": "a" * 101}, {"title": ""}, {"frequency": "YEARLY"},
+        {"spatial": ["35.99"]}, {"spatial": ["35.73", "35.73"]}, {"issued": "2024-02-30"}, {"issued": "2024"},
+        {"modified": "2024-01-31T25:00:00"}, {"access_level": "publik"}, {"contact_point": {"name": "x"}},
+        {"contact_point": {"phone": "0341-551"}}, {"theme": ["HEALTH"]}, {"theme": []}, {"colour": 1},
+        {"tags": [{"name": "x"}]}, {"tags": [{"name": "ok"}, {"name": "ok"}]}, {"tags": [{"name": "jalan raya"}]},
+        {"private": "yes"}, {"language": ["ind"]}, {"language": ["IND"]}, {"title_translated": {"id": 1}},
+        {"title_translated": {"jv": "Data"}}, {"url": "www.malangkota.go.id"}, {"url": "http://"},
+        {"author_email": "bukan-email"}, {"extras": [{"key": "k"}]}, {"extras": [{"key": "k", "value": "v"}]},
+        {"publisher": {}}, {"unit": "jiwa" * 30}, {"temporal_start": "2024-01-01T00:00:00"},
+        {"resources": [{"url": "ftp://ftp.malangkota.go.id/a.csv", "size": 0}]}, {"resources": [{"size": 3}]},
+        {"resources": [{"url": "https://a.id/x", "mimetype": "text csv"}]}, {"owner_org": "Dinkes"},
+        {"harvest": {"source": "s", "remote_id": "r", "harvested_at": "2024-01-01T00:00:00"}},
+        {"harvest": {"source": "s", "bogus": 1}}, {"groups": [{"title": "no name"}]},
+    ]
+    return [({**base, **change}) for change in changes]
+
+
+@pytest.mark.parametrize("record", _variants())
+def test_fast_and_full_validators_agree(record):
+    fast = schemas._passes_fast(record, "dataset")
+    full = not any(True for _ in schemas.validator("dataset").iter_errors(record))
+    assert fast == full
