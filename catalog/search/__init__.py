@@ -11,17 +11,77 @@ from catalog.errors import CatalogError
 
 
 @dataclass(frozen=True)
+class Term:
+    """One word in ``field`` ("text" means every text field); ``prefix`` for a trailing ``*``."""
+
+    field: str
+    value: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must follow each other in one field."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive range on a date field; bounds are ISO 8601 UTC strings, None is open."""
+
+    field: str
+    low: str | None
+    high: str | None
+
+
+@dataclass(frozen=True)
+class All:
+    """Every document (``*:*``)."""
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+Node = Term | Phrase | Range | All | And | Or | Not
+
+DEFAULT_SORT = (("score", "desc"), ("metadata_modified", "desc"))
+
+
+@dataclass(frozen=True)
 class Query:
-    """A parsed search: free text, field filters, a modified-since bound, sort, paging and facets."""
+    """A parsed search, the same for every backend.
+
+    ``match`` is the parsed ``q`` (ranked); ``where`` the parts of ``fq`` that are not facet
+    selections; ``filters`` the facet selections (field -> values: OR within a field, AND across
+    fields); ``bbox`` is (west, south, east, north) in degrees. Facet counts for a field are
+    computed with that field's own selection lifted.
+    """
 
     text: str = ""
+    match: Node | None = None
+    where: Node | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    modified_since: str | None = None
-    sort: tuple[tuple[str, str], ...] = (("score", "desc"), ("metadata_modified", "desc"))
+    bbox: tuple[float, float, float, float] | None = None
+    sort: tuple[tuple[str, str], ...] = DEFAULT_SORT
     rows: int = 10
     start: int = 0
     facet_fields: tuple[str, ...] = ()
     facet_limit: int = 50
+    facet_mincount: int = 1
 
 
 @dataclass
