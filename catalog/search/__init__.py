@@ -4,6 +4,7 @@ Backends receive dataset records to index and ``Query`` objects to answer; they 
 facet counts only. The store stays the source of truth: the service loads the records for the ids.
 """
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -142,15 +143,19 @@ class NullBackend:
         pass
 
 
-BACKENDS = {"null": NullBackend}
+BACKENDS = {
+    "null": "catalog.search:NullBackend",
+    "embedded": "catalog.search.embedded:EmbeddedBackend",
+    "elasticsearch": "catalog.search.elastic:ElasticBackend",
+}
 
 
 def open_backend(config: dict) -> SearchBackend:
     """The backend named by ``SEARCH_BACKEND``, built from its own settings."""
     name = config.get("SEARCH_BACKEND", "null")
     try:
-        backend = BACKENDS[name]
+        module, _, attribute = BACKENDS[name].partition(":")
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
         raise CatalogError(f"Unknown SEARCH_BACKEND {name!r}; known backends: {known}") from None
-    return backend.from_config(config)
+    return getattr(importlib.import_module(module), attribute).from_config(config)
