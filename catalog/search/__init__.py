@@ -6,6 +6,7 @@ facet counts only. The store stays the source of truth: the service loads the re
 
 import importlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from catalog.errors import CatalogError
@@ -114,6 +115,19 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Remove every document."""
 
+    def replace_all(self, batches: Iterable[list[dict]]) -> int:
+        """Replace the whole index with the records in ``batches``; returns how many were indexed.
+
+        Searches must keep seeing the old index until the new one is complete (a single commit,
+        or a new versioned index swapped in behind an alias).
+        """
+
+    def inventory(self) -> dict[str, str] | None:
+        """Every indexed id with the ``metadata_modified`` it was indexed at (for drift checks).
+
+        None means the backend keeps nothing to compare (the null backend).
+        """
+
     def close(self) -> None:
         """Release files, connections and threads."""
 
@@ -138,6 +152,12 @@ class NullBackend:
 
     def clear(self):
         pass
+
+    def replace_all(self, batches):
+        return sum(len(b) for b in batches)
+
+    def inventory(self):
+        return None
 
     def close(self):
         pass
