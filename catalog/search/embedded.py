@@ -48,11 +48,21 @@ class EmbeddedBackend:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
+        self.analyzer = analyzer_for(stemmer, synonyms)
+        self.engine, self.damage = None, ""
+        self._open()
+
+    def _open(self) -> None:
         try:
             self.engine = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except ValueError as error:
-            raise SearchUnavailable(f"Cannot open the search index in {self.path}: {error}") from error
-        self.analyzer = analyzer_for(stemmer, synonyms)
+            self.damage = str(error)
+
+    def _ready(self) -> tantivy.Index:
+        if self.engine is None:
+            raise SearchUnavailable(f"Cannot open the search index in {self.path}: {self.damage}; "
+                                    "run `catalog index rebuild`")
+        return self.engine
 
     @classmethod
     def from_config(cls, config: dict) -> "EmbeddedBackend":
@@ -63,7 +73,7 @@ class EmbeddedBackend:
 
     def _writer(self) -> tantivy.IndexWriter:
         try:
-            return self.engine.writer(heap_size=WRITER_HEAP, num_threads=1)
+            return self._ready().writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as error:
             raise SearchUnavailable(f"The search index is being written by another process: {error}") from error
 
@@ -90,7 +100,14 @@ class EmbeddedBackend:
         self.replace_all([])
 
     def replace_all(self, batches) -> int:
-        """Replace every document with the records in ``batches``; readers see the old index until the end."""
+        """Replace every document with the records in ``batches``; readers see the old index until the end.
+
+        A damaged index (one that cannot be opened) is removed and created afresh.
+        """
+        if self.engine is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path.mkdir(parents=True)
+            self._open()
         writer = self._writer()
         writer.delete_all_documents()
         count = 0
@@ -124,7 +141,7 @@ class EmbeddedBackend:
     # -- reading ------------------------------------------------------------------------------
 
     def search(self, query: Query) -> Results:
-        self.engine.reload()
+        self._ready().reload()
         searcher = self.engine.searcher()
         built = compiler.Compiler(self.schema, self.analyzer)
         try:
@@ -172,7 +189,7 @@ class EmbeddedBackend:
 
     def inventory(self) -> dict[str, str]:
         """Every indexed dataset id with the metadata_modified it was indexed at."""
-        self.engine.reload()
+        self._ready().reload()
         searcher = self.engine.searcher()
         total = searcher.num_docs
         if not total:
