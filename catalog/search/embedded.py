@@ -1,7 +1,8 @@
 """The embedded search backend: a tantivy index under HOME/search/, no server.
 
-Text is analysed in Python (``analysis.py``) and indexed as whitespace-separated tokens, so the
-engine's query parser is never used: queries are built from tantivy query objects. The index has
+Text is split, lower-cased and folded by the engine (the same rules as ``analysis.words``); the
+light stemmer and the synonyms are applied in Python. The engine's query parser is never used:
+queries are built from tantivy query objects. The index has
 one writer at a time (tantivy's own lock file); a process that cannot get it raises
 SearchUnavailable and the outbox keeps the work for later.
 """
@@ -17,9 +18,16 @@ from catalog.search import tantivy_query as compiler
 from catalog.search.analysis import analyzer_for
 from catalog.search.records import DATES, KEYWORDS, TEXT, flatten
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WRITER_HEAP = 64_000_000
 FACET_SIZE_ALL = 10_000
+REBUILD_THREADS = 2
+
+
+def text_analyzer() -> tantivy.TextAnalyzer:
+    """Split on what is not a letter or digit, lower-case, fold accents: the engine side of ``analysis.words``."""
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    return builder.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
 
 
 def build_schema() -> tantivy.Schema:
@@ -28,7 +36,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
     builder.add_text_field("stamp", stored=True, tokenizer_name="raw")
     for field in TEXT:
-        builder.add_text_field(field, tokenizer_name="whitespace")
+        builder.add_text_field(field, tokenizer_name="catalog")
     builder.add_text_field("title_sort", fast=True, tokenizer_name="raw")
     for field in KEYWORDS:
         builder.add_text_field(field, fast=True, tokenizer_name="raw")
@@ -54,7 +62,9 @@ class EmbeddedBackend:
 
     def _open(self) -> None:
         try:
-            self.engine = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            engine = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            engine.register_tokenizer("catalog", text_analyzer())
+            self.engine = engine
         except ValueError as error:
             self.damage = str(error)
 
@@ -71,9 +81,9 @@ class EmbeddedBackend:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _writer(self) -> tantivy.IndexWriter:
+    def _writer(self, threads: int = 1) -> tantivy.IndexWriter:
         try:
-            return self._ready().writer(heap_size=WRITER_HEAP, num_threads=1)
+            return self._ready().writer(heap_size=WRITER_HEAP * threads, num_threads=threads)
         except ValueError as error:
             raise SearchUnavailable(f"The search index is being written by another process: {error}") from error
 
@@ -108,7 +118,7 @@ class EmbeddedBackend:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path.mkdir(parents=True)
             self._open()
-        writer = self._writer()
+        writer = self._writer(threads=REBUILD_THREADS)
         writer.delete_all_documents()
         count = 0
         for batch in batches:
@@ -126,7 +136,7 @@ class EmbeddedBackend:
         doc.add_text("stamp", flat["stamp"])
         doc.add_text("title_sort", flat["title_sort"])
         for field in TEXT:
-            doc.add_text(field, " ".join(self.analyzer.tokens(flat[field])))
+            doc.add_text(field, self.analyzer.prepare(flat[field]))
         for field in KEYWORDS:
             for value in flat[field]:
                 doc.add_text(field, value)
