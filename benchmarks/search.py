@@ -1,8 +1,9 @@
 """Search benchmark: rebuild time and query latency on generated datasets, service vs raw engine vs FTS5.
 
 Run ``python -m benchmarks.search [--size N]``. Figures go to docs/performance.md (section "search").
-An HTTP measurement plugs in through ``measure(label, call)`` with a function that sends one
-``package_search`` request for given parameters (see ``http_search`` in ``run``).
+Other layers plug in through ``run(size, extra=[(label, factory)])``: ``factory(config)`` returns a
+function that answers one parameters dict; ``package_search_over_http`` is the factory for the HTTP
+API, measured in the same run with the same terms and facets as the raw engine.
 """
 
 import argparse
@@ -104,10 +105,24 @@ def fts5_engine(records: list[dict]):
     return search
 
 
-def run(size: int) -> str:
-    """Build, measure and describe; returns the Markdown body."""
+def package_search_over_http(config: dict):
+    """A call that sends one ``package_search`` request through the web app in this process."""
+    from catalog.app import create_app
+
+    client = create_app(config).test_client()
+
+    def call(params):
+        answer = client.get("/api/3/action/package_search", query_string=params)
+        if answer.status_code != 200:
+            raise RuntimeError(f"package_search answered {answer.status_code}")
+    return call
+
+
+def run(size: int, extra=()) -> str:
+    """Build, measure and describe; returns the Markdown body. ``extra``: (label, factory(config)) pairs."""
     home = Path(tempfile.mkdtemp(prefix="search-bench-"))
-    catalog = Catalog.open(settings.load({"HOME": str(home), "SEARCH_BACKEND": "embedded"}, environ={}))
+    config = settings.load({"HOME": str(home), "SEARCH_BACKEND": "embedded"}, environ={})
+    catalog = Catalog.open(config)
     catalog.init()
     records = list(generate(size))
     started = time.perf_counter()
@@ -130,6 +145,9 @@ def run(size: int) -> str:
         measure("SQLite FTS5 bm25, no facets", fts, plain),
         measure("SQLite FTS5 bm25, 2 facets", fts, faceted),
     ]
+    for label, factory in extra:
+        call = factory(config)
+        rows += [measure(f"{label}, no facets", call, plain), measure(f"{label}, 5 facets", call, faceted)]
     catalog.close()
     ratio = rows[3][2] / rows[2][2] if rows[2][2] else float("nan")
     return (
@@ -148,8 +166,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000, help="How many datasets to generate.")
     parser.add_argument("--no-write", action="store_true", help="Print the figures without writing docs/performance.md.")
+    parser.add_argument("--http", action="store_true", help="Also measure package_search through the HTTP API.")
     args = parser.parse_args()
-    body = run(args.size)
+    body = run(args.size, [("package_search over HTTP", package_search_over_http)] if args.http else [])
     print(body)
     if not args.no_write:
         write_section("search", "Search (embedded backend)", body)
