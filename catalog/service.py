@@ -82,6 +82,20 @@ class Catalog:
         """Compare store and search index; with ``fix``, re-index or delete what differs."""
         return indexing.check(self.store, self.backend, fix=fix, lock=self.index_lock_path)
 
+    def repair_index_on_start(self) -> indexing.Drift | None:
+        """At app start: drain the outbox and fix drift when the database is ready; never fails the start."""
+        try:
+            if not self.store.is_current():
+                return None
+            self.sync_index()
+            drift = self.check_index()
+        except CatalogError as error:
+            log.warning("search index not checked at start: %s", error.message)
+            return None
+        if drift.total:
+            log.warning(drift.summary())
+        return drift
+
     def rebuild_index(self, progress=None) -> int:
         """Recreate the search index from the store; returns how many datasets were indexed."""
         return indexing.rebuild(self.store, self.backend, progress=progress, lock=self.index_lock_path)

@@ -116,3 +116,15 @@ def test_any_string_gives_results_or_a_search_query_error(filled, q, fq, sort):
         assert error.message
     else:
         assert found["count"] >= len(found["results"])
+
+
+def test_app_start_repairs_drift(filled):
+    from catalog.app import create_app
+
+    catalog, made = filled
+    catalog.backend.delete([made["kasus-dbd"]["id"]])
+    app = create_app({**catalog.config, "TESTING": True})
+    try:
+        assert app.extensions["catalog"].search_datasets({})["count"] == 3
+    finally:
+        app.extensions["catalog"].close()
