@@ -31,7 +31,6 @@ def mapping(synonyms: dict[tuple, list[tuple]]) -> dict:
     return {
         "settings": {"analysis": {
             "filter": {
-                "id_stop": {"type": "stop", "stopwords": "_indonesian_"},
                 "id_synonyms": {"type": "synonym_graph", "synonyms": lines, "lenient": True},
                 "id_light": {"type": "pattern_replace", "pattern": "^(.{4,})nya$", "replacement": "$1"},
             },
@@ -217,7 +216,9 @@ class ElasticBackend:
             self._bulk(new, list(itertools.chain.from_iterable(
                 ({"index": {"_id": r["id"]}}, to_document(r)) for r in live)))
             count += len(live)
-        old = list(self._call(self.client.indices.get_alias, name=self.alias, ignore_unavailable=True) or {})
+        old = []
+        if self._call(self.client.indices.exists_alias, name=self.alias):
+            old = list(self._call(self.client.indices.get_alias, name=self.alias))
         actions = [{"remove": {"index": o, "alias": self.alias}} for o in old] + [{"add": {"index": new, "alias": self.alias}}]
         self._call(self.client.indices.update_aliases, actions=actions)
         for name in old:
