@@ -14,6 +14,12 @@ DEFAULT_SYNONYMS = Path(__file__).with_name("synonyms.txt")
 _WORD = re.compile(r"[^\W_]+")
 _NYA = re.compile(r"\b([^\W_]{4,})nya\b", re.I)
 MAX_SYNONYM_WORDS = 8
+# Words citizens add around what they look for ("data warga per kecamatan"): they raise the score
+# where they appear but are not required, unless the query has nothing else.
+FILLER_WORDS = frozenset(
+    "data daftar info informasi jumlah tentang yang dan atau di ke dari untuk per pada oleh dengan "
+    "menurut tahun kota malang".split()
+)
 
 
 def fold(text: str) -> str:
@@ -95,6 +101,10 @@ class Analyzer:
                     pos += size
                     break
         return found
+
+    def is_filler(self, slot: list[tuple[str, ...]]) -> bool:
+        """True for a slot that is only a filler word (see FILLER_WORDS)."""
+        return len(slot) == 1 and len(slot[0]) == 1 and slot[0][0] in FILLER_WORDS
 
 
 def read_synonyms(path: Path | str | None) -> dict[tuple, list[tuple]]:
