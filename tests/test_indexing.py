@@ -128,3 +128,13 @@ def test_app_start_repairs_drift(filled):
         assert app.extensions["catalog"].search_datasets({})["count"] == 3
     finally:
         app.extensions["catalog"].close()
+
+
+def test_check_only_reports_while_another_process_writes_the_index(filled):
+    catalog, made = filled
+    catalog.backend.delete([made["kasus-dbd"]["id"]])
+    with indexing.index_lock(catalog.index_lock_path):
+        drift = catalog.check_index()
+    assert drift.missing == [made["kasus-dbd"]["id"]] and not drift.fixed
+    assert "found" in drift.summary()
+    assert catalog.check_index().fixed
