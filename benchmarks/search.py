@@ -9,6 +9,7 @@ API, measured in the same run with the same terms and facets as the raw engine.
 import argparse
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -150,6 +151,7 @@ def run(size: int, extra=()) -> str:
         call = factory(config)
         rows += [measure(f"{label}, no facets", call, plain), measure(f"{label}, 5 facets", call, faceted)]
     catalog.close()
+    shutil.rmtree(home, ignore_errors=True)
     ratio = rows[3][2] / rows[2][2] if rows[2][2] else float("nan")
     return (
         f"{size:,} generated datasets; {len(TERMS)} citizen queries, each run 3 times, rows=20. "

@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 
 from catalog.errors import SearchQueryError, SearchUnavailable
-from catalog.search import All, And, Not, Or, Phrase, Query, Range, Results, Term
+from catalog.search import All, And, Not, Or, Phrase, Query, Range, Results
 from catalog.search.analysis import read_synonyms
 from catalog.search.records import DATES, KEYWORDS, flatten
 

@@ -20,7 +20,7 @@ from catalog.search.records import DATES, KEYWORDS, TEXT, flatten
 
 SCHEMA_VERSION = 2
 WRITER_HEAP = 64_000_000
-FACET_SIZE_ALL = 10_000
+FACET_SIZE_ALL = 10_000  # also the per-segment count, so facet counts are exact
 REBUILD_THREADS = 2
 
 
@@ -187,7 +187,8 @@ class EmbeddedBackend:
         facets = {}
         for lifted, fields in groups.items():
             aggregation = {
-                f: {"terms": {"field": f, "size": size, "min_doc_count": max(query.facet_mincount, 1)}}
+                f: {"terms": {"field": f, "size": size, "segment_size": FACET_SIZE_ALL,
+                              "min_doc_count": max(query.facet_mincount, 1)}}
                 for f in fields
             }
             answer = searcher.aggregate(built.query(query, lift=lifted), aggregation)
