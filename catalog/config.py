@@ -24,10 +24,12 @@ SETTINGS = [
     Setting("HOME", "instance", "Instance folder: the SQLite database, search index, uploads and config.py."),
     Setting("DATABASE_URL", "", "SQLAlchemy URL of the store; empty means SQLite at HOME/catalog.db."),
     Setting("SQLITE_BUSY_TIMEOUT", 30.0, "Seconds a SQLite writer waits for another writer before giving up."),
-    Setting(
-        "SEARCH_BACKEND", "null", "Search backend by name: null (no search), embedded (no server) or elasticsearch."
-    ),
+    Setting("SEARCH_BACKEND", "embedded", "Search backend by name: embedded (no server, the default), elasticsearch or null (no search)."),
     Setting("SEARCH_URL", "", "Elasticsearch URL; setting it selects the elasticsearch backend."),
+    Setting("SEARCH_INDEX", "catalog-datasets", "Elasticsearch alias for the datasets index; each rebuild creates a versioned index behind it."),
+    Setting("SEARCH_TIMEOUT", 10.0, "Seconds an Elasticsearch request may take before the search counts as unavailable."),
+    Setting("SEARCH_SYNONYMS", "", "Path of the synonyms file for search; empty means the shipped catalog/search/synonyms.txt, none means no synonyms."),
+    Setting("SEARCH_STEMMER", "light", "Word stemming for the embedded backend: light (strip -nya), snowball (Indonesian Snowball) or none."),
     Setting("SITE_URL", "http://127.0.0.1:5000", "Public base URL, used in links and DCAT identifiers."),
     Setting("SITE_TITLE", "Portal Satu Data Kota Malang", "Name of the catalog shown on pages and in feeds."),
     Setting("DEFAULT_LANGUAGE", "id", "Language of `title` and `notes` and of the pages by default."),
