@@ -1,0 +1,118 @@
+"""Parse and serialise RDF documents with pyoxigraph, and index triples by subject for the reader."""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+
+from catalog.dcat import vocab as v
+
+# Output formats: file extension -> (pyoxigraph format, media type).
+FORMATS = {
+    "ttl": (RdfFormat.TURTLE, "text/turtle"),
+    "rdf": (RdfFormat.RDF_XML, "application/rdf+xml"),
+    "jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
+}
+ALIASES = {"turtle": "ttl", "xml": "rdf", "rdfxml": "rdf", "json-ld": "jsonld", "nt": "nt", "ntriples": "nt"}
+# Input formats by media type and by extension.
+MEDIA_TYPES = {
+    "text/turtle": RdfFormat.TURTLE, "application/x-turtle": RdfFormat.TURTLE, "text/n3": RdfFormat.TURTLE,
+    "application/rdf+xml": RdfFormat.RDF_XML, "application/xml": RdfFormat.RDF_XML, "text/xml": RdfFormat.RDF_XML,
+    "application/ld+json": RdfFormat.JSON_LD, "application/json": RdfFormat.JSON_LD,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+}
+EXTENSIONS = {
+    "ttl": RdfFormat.TURTLE, "rdf": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML, "owl": RdfFormat.RDF_XML,
+    "jsonld": RdfFormat.JSON_LD, "json": RdfFormat.JSON_LD, "nt": RdfFormat.N_TRIPLES, "n3": RdfFormat.TURTLE,
+}
+
+
+def format_key(name: str) -> str:
+    """The output format key (ttl, rdf, jsonld) for a name such as ``turtle`` or ``xml``; ValueError if unknown."""
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in FORMATS:
+        raise ValueError(f"unknown RDF format {name!r}; use one of ttl, xml, jsonld")
+    return key
+
+
+def detect(content_type: str | None, location: str) -> RdfFormat | None:
+    """The input format from a Content-Type, else from the location's extension; None when neither says."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media in MEDIA_TYPES:
+        return MEDIA_TYPES[media]
+    extension = location.split("?", 1)[0].rsplit("/", 1)[-1].rpartition(".")[2].lower()
+    return EXTENSIONS.get(extension)
+
+
+def serialise(triples: Iterable[Triple], key: str, output=None):
+    """Write ``triples`` in format ``key`` (ttl, rdf, jsonld, nt) to ``output``, or return the bytes."""
+    rdf_format = RdfFormat.N_TRIPLES if key == "nt" else FORMATS[key][0]
+    prefixes = None if key == "nt" else v.PREFIXES
+    return serialize(triples, output, rdf_format, prefixes=prefixes)
+
+
+def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list[Triple]:
+    """Every triple of a document (default graph and named graphs merged); SyntaxError when unreadable."""
+    quads = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)
+    return [quad.triple for quad in quads]
+
+
+class Index:
+    """Triples by subject and predicate, for the reader's lookups."""
+
+    def __init__(self, triples: Iterable[Triple]):
+        self.by_subject: dict = defaultdict(lambda: defaultdict(list))
+        for triple in triples:
+            objects = self.by_subject[triple.subject][triple.predicate.value]
+            if triple.object not in objects:
+                objects.append(triple.object)
+
+    def objects(self, subject, predicate: str) -> list:
+        node = self.by_subject.get(subject)
+        return node.get(predicate, []) if node else []
+
+    def first(self, subject, predicate: str):
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+    def subjects_of_type(self, class_iri: str) -> list:
+        rdf_type = v.RDF + "type"
+        return [s for s, props in self.by_subject.items() if any(o.value == class_iri for o in props.get(rdf_type, []))]
+
+    def closure(self, root) -> list[Triple]:
+        """The triples describing ``root`` and, recursively, the nodes it points to (not other datasets)."""
+        seen, out, todo = {root}, [], [root]
+        skip = {v.DCAT + "Dataset", v.DCAT + "Catalog"}
+        while todo:
+            subject = todo.pop()
+            for predicate, objects in self.by_subject.get(subject, {}).items():
+                for obj in objects:
+                    out.append(Triple(subject, NamedNode(predicate), obj))
+                    if obj not in seen and obj in self.by_subject and not (
+                            {o.value for o in self.objects(obj, v.RDF + "type")} & skip):
+                        seen.add(obj)
+                        todo.append(obj)
+        return out
+
+
+def term_text(term) -> str:
+    """The lexical value of any term (IRI, blank node id or literal)."""
+    return term.value
+
+
+def is_literal(term) -> bool:
+    return isinstance(term, Literal)
+
+
+def is_iri(term) -> bool:
+    return isinstance(term, NamedNode)
+
+
+def blank_id(term) -> bool:
+    return isinstance(term, BlankNode)
+
+
+def stable_hash(text: str) -> str:
+    """A short, stable digest used to name things that have no identifier."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
