@@ -1,9 +1,14 @@
 """Parse and serialise RDF documents with pyoxigraph, and index triples by subject for the reader."""
 
 import hashlib
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from catalog.dcat import vocab as v
@@ -52,8 +57,28 @@ def serialise(triples: Iterable[Triple], key: str, output=None):
     return serialize(triples, output, rdf_format, prefixes=prefixes)
 
 
+class UnsafeXml(ValueError):
+    """An XML document declares a DTD or entities, or is not well-formed."""
+
+
+def check_xml(data: bytes) -> None:
+    """Refuse XML that declares a DTD or entities (billion laughs, XXE) or is not well-formed: UnsafeXml."""
+    try:
+        for _event, element in iterparse(io.BytesIO(data), forbid_dtd=True):
+            element.clear()
+    except DefusedXmlException as error:
+        raise UnsafeXml(f"RDF/XML refused: it declares a DTD or entities ({error.__class__.__name__})") from None
+    except ParseError as error:
+        raise UnsafeXml(f"RDF/XML is not well-formed: {error}") from None
+
+
 def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list[Triple]:
-    """Every triple of a document (default graph and named graphs merged); SyntaxError when unreadable."""
+    """Every triple of a document (named graphs merged); RDF/XML is checked first (UnsafeXml).
+
+    Raises SyntaxError when the document is unreadable. JSON-LD remote contexts are never fetched.
+    """
+    if rdf_format == RdfFormat.RDF_XML:
+        check_xml(data)
     quads = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)
     return [quad.triple for quad in quads]
 
