@@ -202,6 +202,9 @@ def dataset_record(index: Index, node, default_language: str = "id") -> dict:
     resources = [_resource(index, d, default_language) for d in index.objects(node, v.DCAT + "distribution")]
     _put(record, resources=[r for r in resources if r])
     _lift_license(record)
+    licence = index.first(node, v.DCT + "license")
+    if "license_id" not in record and licence is not None and v.license_id(licence.value):
+        record["license_id"] = v.license_id(licence.value)
     return record
 
 
@@ -257,14 +260,17 @@ def _resource_format(index: Index, node, resource: dict) -> None:
 
 
 def _lift_license(record: dict) -> None:
-    """DCAT-AP puts the licence on distributions; the record keeps one licence for the dataset when they agree."""
+    """DCAT-AP puts licences on distributions; the record keeps the most common one for the dataset
+    (ties go to the first distribution's) and a resource keeps its own only where it differs."""
     resources = record.get("resources") or []
-    ids = {r.get("license_id") for r in resources}
-    iris = {r.pop("_license_iri") for r in resources if "_license_iri" in r}
-    if len(ids) == 1 and None not in ids:
-        record["license_id"] = ids.pop()
+    iris = sorted({r.pop("_license_iri") for r in resources if "_license_iri" in r})
+    ids = [r["license_id"] for r in resources if r.get("license_id")]
+    if ids:
+        common = max(dict.fromkeys(ids), key=ids.count)
+        record["license_id"] = common
         for resource in resources:
-            resource.pop("license_id", None)
-    elif iris and not any(ids - {None}):
+            if resource.get("license_id") == common:
+                del resource["license_id"]
+    elif iris:
         record["license_id"] = "other"
-        record.setdefault("extras", []).append({"key": "license_url", "value": sorted(iris)[0]})
+        record.setdefault("extras", []).append({"key": "license_url", "value": iris[0]})

@@ -61,16 +61,16 @@ LICENSES = {
 }
 _LICENSE_IDS = {v: k for k, v in LICENSES.items() if k not in {"cc-by", "cc-by-sa", "cc-zero"}}
 
-# Format labels to EU file-type codes (where they differ from the upper-cased label, or to be sure they exist).
+# Format labels to EU file-type codes; one label per code, so that a label survives a round trip.
 FORMATS = {
     "CSV": "CSV", "XLSX": "XLSX", "XLS": "XLS", "PDF": "PDF", "JSON": "JSON", "XML": "XML", "SHP": "SHP",
     "GEOJSON": "GEOJSON", "ZIP": "ZIP", "KML": "KML", "KMZ": "KMZ", "DOCX": "DOCX", "DOC": "DOC", "ODS": "ODS",
-    "ODT": "ODT", "TXT": "TXT", "HTML": "HTML", "RDF": "RDF", "RDF/XML": "RDF_XML", "TTL": "RDF_TURTLE",
-    "TURTLE": "RDF_TURTLE", "JSON-LD": "JSON_LD", "JPEG": "JPEG", "JPG": "JPEG", "PNG": "PNG", "TIFF": "TIFF",
-    "GPKG": "GPKG", "PPTX": "PPTX", "API": "REST", "WMS": "WMS_SRVC", "WFS": "WFS_SRVC", "GML": "GML",
+    "ODT": "ODT", "TXT": "TXT", "HTML": "HTML", "RDF": "RDF", "RDF/XML": "RDF_XML",
+    "TURTLE": "RDF_TURTLE", "JSON-LD": "JSON_LD", "JPEG": "JPEG", "PNG": "PNG", "TIFF": "TIFF",
+    "GPKG": "GPKG", "PPTX": "PPTX", "WMS": "WMS_SRVC", "WFS": "WFS_SRVC", "GML": "GML",
     "PARQUET": "PARQUET", "SQL": "SQL", "TSV": "TSV", "RSS": "RSS", "ATOM": "ATOM",
 }
-_FORMAT_LABELS = {v: k for k, v in FORMATS.items() if k not in {"JPG", "TTL", "API"}}
+_FORMAT_LABELS = {v: k for k, v in FORMATS.items()}
 
 # ISO 8601 repeating durations (DCAT-US accrualPeriodicity) and Dublin Core frequencies to EU codes.
 FREQUENCY_ALIASES = {

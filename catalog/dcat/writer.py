@@ -120,6 +120,8 @@ def dataset_triples(record: dict, site: Site) -> tuple[list[Triple], list[str]]:
     _temporal(b, node, record.get("temporal_start"), record.get("temporal_end"))
     for n, resource in enumerate(record.get("resources") or []):
         _distribution(b, node, record, resource, n)
+    if record.get("license_id") and not record.get("resources"):  # nowhere else to say it
+        b.link(node, _n(v.DCT, "license"), v.license_iri(record["license_id"], b.site.url), "license_id")
     return b.triples, b.problems
 
 
