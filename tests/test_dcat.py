@@ -160,3 +160,16 @@ def test_read_merges_named_graphs_and_refuses_entities():
     bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>'
     with pytest.raises(ValueError, match="DTD or entities"):
         read(bomb, RdfFormat.RDF_XML)
+
+
+def test_regions_are_described_once_even_after_a_left_out_record():
+    bad = make_dataset(id="00000000-0000-4000-8000-000000000001", notes=None, notes_translated=None,
+                       spatial=["35.73.01"])
+    good = make_dataset(id="00000000-0000-4000-8000-000000000002", spatial=["35.73.01"])
+    output = io.BytesIO()
+    stream_catalog(iter([bad, good, dict(good, id="00000000-0000-4000-8000-000000000003")]), SITE, "ttl", output)
+    graph = Graph().parse(data=output.getvalue(), format="turtle")
+    labels = list(graph.objects(URIRef(f"{SITE.url}/wilayah/35.73.01"),
+                                URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
+    assert labels == [Literal("Blimbing", lang="id")]
+    assert output.getvalue().count(b"skos:prefLabel") == 1

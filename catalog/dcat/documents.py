@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlencode
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode
 
 from catalog.dcat import vocab as v
 from catalog.dcat.graph import serialise
@@ -18,8 +18,9 @@ def _ignore(record: dict, problems: list[str]) -> None:
 
 def publishable(records: Iterable[dict], site: Site, on_problem: ProblemHandler = _ignore) -> Iterator[tuple]:
     """(record, triples) for each record that maps without problems; the others go to ``on_problem``."""
+    described: set = set()  # regions described once per document
     for record in records:
-        triples, problems = dataset_triples(record, site)
+        triples, problems = dataset_triples(record, site, described)
         if problems:
             on_problem(record, problems)
         else:
@@ -34,7 +35,7 @@ def dataset_document(record: dict, site: Site, key: str) -> tuple[bytes | None, 
     return serialise(_unique(triples), key), []
 
 
-def _unique(triples: Iterable[Triple]) -> list[Triple]:
+def _unique(triples: Iterable[tuple]) -> list[tuple]:
     return list(dict.fromkeys(triples))
 
 
@@ -42,16 +43,16 @@ def _hydra(page_iri: str, page_url: Callable[[int], str], page: int, last: int, 
     """Paging terms in current Hydra (PartialCollectionView, next) and the older PagedCollection (nextPage)."""
     h = v.HYDRA
     node = NamedNode(page_iri)
-    yield Triple(node, TYPE, NamedNode(h + "PartialCollectionView"))
-    yield Triple(node, TYPE, NamedNode(h + "PagedCollection"))
-    yield Triple(node, NamedNode(h + "totalItems"), Literal(str(total), datatype=NamedNode(v.XSD + "integer")))
-    yield Triple(node, NamedNode(h + "itemsPerPage"), Literal(str(per_page), datatype=NamedNode(v.XSD + "integer")))
+    yield (node, TYPE, NamedNode(h + "PartialCollectionView"))
+    yield (node, TYPE, NamedNode(h + "PagedCollection"))
+    yield (node, NamedNode(h + "totalItems"), Literal(str(total), datatype=NamedNode(v.XSD + "integer")))
+    yield (node, NamedNode(h + "itemsPerPage"), Literal(str(per_page), datatype=NamedNode(v.XSD + "integer")))
     links = {"first": 1, "last": last, "next": page + 1 if page < last else None,
              "previous": page - 1 if page > 1 else None}
     for term, number in links.items():
         if number:
-            yield Triple(node, NamedNode(h + term), NamedNode(page_url(number)))
-            yield Triple(node, NamedNode(h + term + "Page"), NamedNode(page_url(number)))
+            yield (node, NamedNode(h + term), NamedNode(page_url(number)))
+            yield (node, NamedNode(h + term + "Page"), NamedNode(page_url(number)))
 
 
 def page_url_maker(base: str, params: dict) -> Callable[[int], str]:
@@ -83,17 +84,11 @@ def stream_catalog(records: Iterable[dict], site: Site, key: str, output,
     """Write the whole catalog to the binary file ``output``, one record at a time (memory stays flat)."""
     catalog = NamedNode(site.catalog_iri)
     link = NamedNode(v.DCAT + "dataset")
-    regions_done: set = set()
 
-    def triples() -> Iterator[Triple]:
+    def triples() -> Iterator[tuple]:
         yield from catalog_triples(site, [], _description(site))
         for record, dataset in publishable(records, site, on_problem):
-            yield Triple(catalog, link, NamedNode(site.dataset_iri(record)))
-            for triple in dataset:
-                if triple.subject.value.startswith(site.url + v.REGION_PATH):
-                    if triple in regions_done:
-                        continue
-                    regions_done.add(triple)
-                yield triple
+            yield catalog, link, NamedNode(site.dataset_iri(record))
+            yield from dataset
 
     serialise(triples(), key, output)

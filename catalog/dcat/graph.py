@@ -2,7 +2,9 @@
 
 import hashlib
 import io
+import re
 from collections import defaultdict
+from functools import lru_cache
 from collections.abc import Iterable
 
 from xml.etree.ElementTree import ParseError
@@ -50,11 +52,76 @@ def detect(content_type: str | None, location: str) -> RdfFormat | None:
     return EXTENSIONS.get(extension)
 
 
-def serialise(triples: Iterable[Triple], key: str, output=None):
-    """Write ``triples`` in format ``key`` (ttl, rdf, jsonld, nt) to ``output``, or return the bytes."""
+def serialise(triples: Iterable, key: str, output=None):
+    """Write triples (pyoxigraph Triples or (s, p, o) tuples of terms) in format ``key`` (ttl, rdf, jsonld, nt)
+    to the binary file ``output``, or return the bytes. Turtle is written here, streaming; the rest by pyoxigraph."""
+    if key == "ttl":
+        return _turtle(triples, output)
     rdf_format = RdfFormat.N_TRIPLES if key == "nt" else FORMATS[key][0]
     prefixes = None if key == "nt" else v.PREFIXES
-    return serialize(triples, output, rdf_format, prefixes=prefixes)
+    as_triples = (t if isinstance(t, Triple) else Triple(*t) for t in triples)
+    return serialize(as_triples, output, rdf_format, prefixes=prefixes)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_XSD_STRING = v.XSD + "string"
+
+
+@lru_cache(maxsize=8192)
+def _iri_text(iri: str) -> str:
+    """An IRI as Turtle: a prefixed name when a simple one exists, else <iri>."""
+    for prefix, namespace in v.PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+_NAMED: dict = {}
+
+
+def _term_text(term) -> str:
+    if isinstance(term, NamedNode):
+        text = _NAMED.get(term)
+        if text is None:
+            text = _iri_text(term.value)
+            if len(_NAMED) < 100_000:
+                _NAMED[term] = text
+        return text
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    text = '"' + term.value.translate(_ESCAPES) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    datatype = term.datatype.value
+    return text if datatype == _XSD_STRING else f"{text}^^{_iri_text(datatype)}"
+
+
+def _turtle(triples: Iterable, output=None):
+    """Turtle with the project's prefixes, one statement per subject run, written as it goes.
+
+    IRIs were checked when their terms were made, and literals are escaped here, so the output is valid Turtle."""
+    sink = io.BytesIO() if output is None else output
+    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in v.PREFIXES.items()]
+    sink.write(("\n".join(lines) + "\n").encode("utf-8"))
+    current, buffer = None, []
+    for triple in triples:
+        subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
+            triple, Triple) else triple
+        if subject != current:
+            if current is not None:
+                buffer.append(" .\n")
+            buffer.append(f"{_term_text(subject)} {_term_text(predicate)} {_term_text(obj)}")
+            current = subject
+            if len(buffer) > 2000:
+                sink.write("".join(buffer).encode("utf-8"))
+                buffer = []
+        else:
+            buffer.append(f" ;\n    {_term_text(predicate)} {_term_text(obj)}")
+    if current is not None:
+        buffer.append(" .\n")
+    sink.write("".join(buffer).encode("utf-8"))
+    return sink.getvalue() if output is None else None
 
 
 class UnsafeXml(ValueError):

@@ -2,8 +2,9 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from catalog.dcat import vocab as v
 
@@ -28,7 +29,9 @@ class Site:
         return f"{self.url}/catalog"
 
 
+@lru_cache(maxsize=4096)
 def _n(name: str, local: str) -> NamedNode:
+    """The IRI ``name + local``, built once (IRI checking is the costly part of making a term)."""
     return NamedNode(name + local)
 
 
@@ -41,11 +44,11 @@ class _Builder:
 
     def __init__(self, site: Site):
         self.site = site
-        self.triples: list[Triple] = []
+        self.triples: list[tuple] = []
         self.problems: list[str] = []
 
     def add(self, subject, predicate: NamedNode, obj) -> None:
-        self.triples.append(Triple(subject, predicate, obj))
+        self.triples.append((subject, predicate, obj))
 
     def iri(self, value: str, path: str) -> NamedNode | None:
         try:
@@ -83,9 +86,15 @@ class _Builder:
             self.add(node, _n(v.DCT, "type"), _n(v.PUBLISHER_TYPE, kind))
 
 
-def dataset_triples(record: dict, site: Site) -> tuple[list[Triple], list[str]]:
-    """The DCAT-AP 3 triples of one dataset record, and the problems that keep it from conforming."""
+def dataset_triples(record: dict, site: Site, described: set | None = None) -> tuple[list[tuple], list[str]]:
+    """The DCAT-AP 3 triples of one dataset record, and the problems that keep it from conforming.
+
+    Triples are plain (subject, predicate, object) tuples of pyoxigraph terms: making a pyoxigraph
+    Triple costs more than the rest of the mapping, so ``graph.serialise`` does it only when needed.
+    ``described`` (regions already described in the same document) saves repeating region labels.
+    """
     b = _Builder(site)
+    b.described = set(described or ())
     node = NamedNode(site.dataset_iri(record))
     b.add(node, TYPE, _n(v.DCAT, "Dataset"))
     b.texts(node, _n(v.DCT, "title"), record.get("title"), record.get("title_translated"))
@@ -122,6 +131,8 @@ def dataset_triples(record: dict, site: Site) -> tuple[list[Triple], list[str]]:
         _distribution(b, node, record, resource, n)
     if record.get("license_id") and not record.get("resources"):  # nowhere else to say it
         b.link(node, _n(v.DCT, "license"), v.license_iri(record["license_id"], b.site.url), "license_id")
+    if described is not None and not b.problems:
+        described.update(b.described)
     return b.triples, b.problems
 
 
@@ -161,13 +172,21 @@ def _contact_point(b: _Builder, node, contact: dict | None) -> None:
     b.link(card, _n(v.VCARD, "hasURL"), contact.get("url"), "contact_point.url")
 
 
+@lru_cache(maxsize=1024)
+def _region(iri: str, code: str, name: str) -> tuple[NamedNode, tuple[tuple, ...]]:
+    """A region's node and the triples that describe it (the same for every dataset)."""
+    place = NamedNode(iri)
+    return place, ((place, TYPE, _n(v.DCT, "Location")), (place, _n(v.SKOS, "notation"), Literal(code)),
+                   (place, _n(v.SKOS, "prefLabel"), Literal(name, language="id")))
+
+
 def _spatial(b: _Builder, node, codes) -> None:
     for code in codes or []:
-        place = NamedNode(v.region_iri(code, b.site.url))
+        place, described = _region(v.region_iri(code, b.site.url), code, b.site.regions.get(code, {}).get("name", code))
         b.add(node, _n(v.DCT, "spatial"), place)
-        b.add(place, TYPE, _n(v.DCT, "Location"))
-        b.add(place, _n(v.SKOS, "notation"), Literal(code))
-        b.add(place, _n(v.SKOS, "prefLabel"), Literal(b.site.regions.get(code, {}).get("name", code), language="id"))
+        if code not in b.described:
+            b.triples.extend(described)
+            b.described.add(code)
 
 
 def _temporal(b: _Builder, node, start: str | None, end: str | None) -> None:
@@ -222,7 +241,7 @@ def _checksum(b: _Builder, node, value: str | None, path: str) -> None:
     b.add(checksum, _n(v.SPDX, "checksumValue"), Literal(parts[1], datatype=_n(v.XSD, "hexBinary")))
 
 
-def catalog_triples(site: Site, page_datasets: list[str], description: str) -> list[Triple]:
+def catalog_triples(site: Site, page_datasets: list[str], description: str) -> list[tuple]:
     """The catalog node: title, description, publisher, homepage, language, and links to ``page_datasets``."""
     b = _Builder(site)
     node = NamedNode(site.catalog_iri)
