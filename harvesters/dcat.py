@@ -64,7 +64,16 @@ class DcatHarvester:
         self.language = config.get("default_language", "id")
 
     def fetch(self, url: str) -> tuple[bytes, str | None]:
-        """The body and Content-Type of ``url``; HarvestError on HTTP errors or an oversized body."""
+        """The body and Content-Type of ``url``; HarvestError on HTTP errors or an oversized body.
+
+        A plain httpx.Client is read as a stream and cut off at ``max_bytes``; any other client (the
+        harvest HTTP policy's) is asked with ``get`` and enforces its own limits.
+        """
+        if not isinstance(self.client, httpx.Client):
+            response = self.client.get(url, headers={"Accept": ACCEPT})
+            if response.status_code >= 400:
+                raise HarvestError(f"{url}: HTTP {response.status_code}")
+            return response.content, response.headers.get("content-type")
         try:
             with self.client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
                 if response.status_code >= 400:

@@ -99,6 +99,8 @@ def dataset_triples(record: dict, site: Site, described: set | None = None) -> t
     b.add(node, TYPE, _n(v.DCAT, "Dataset"))
     b.texts(node, _n(v.DCT, "title"), record.get("title"), record.get("title_translated"))
     b.texts(node, _n(v.DCT, "description"), record.get("notes"), record.get("notes_translated"))
+    if not (record.get("title") or any((record.get("title_translated") or {}).values())):
+        b.problems.append("title: a title is mandatory in DCAT-AP (dct:title)")
     if not (record.get("notes") or any((record.get("notes_translated") or {}).values())):
         b.problems.append("notes: a description is mandatory in DCAT-AP (dct:description)")
     if record.get("identifier"):
