@@ -113,7 +113,7 @@ class DcatHarvester:
                 if key in listed:
                     continue
                 listed.add(key)
-                payload = serialise([t for t in index.closure(node)], "nt").decode("utf-8")
+                payload = serialise(index.closure(node), "nt").decode("utf-8")
                 yield RemoteItem(remote_id=key, payload=payload, url=url)
 
     def parse(self, item: RemoteItem) -> dict:

@@ -173,3 +173,14 @@ def test_regions_are_described_once_even_after_a_left_out_record():
                                 URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
     assert labels == [Literal("Blimbing", lang="id")]
     assert output.getvalue().count(b"skos:prefLabel") == 1
+
+
+def test_from_triples_reports_untitled_datasets_without_failing_the_rest(stored):
+    from catalog.dcat import MappingError, from_triples
+
+    body = catalog_page(stored[:2], SITE, "ttl", page=1, per_page=100, total=2,
+                        page_url=page_url_maker(SITE.url + "/catalog.ttl", {}))
+    body += b'\n<https://x.example/d> a <http://www.w3.org/ns/dcat#Dataset> .\n'
+    found = dict(from_triples(read(body, RdfFormat.TURTLE)))
+    assert isinstance(found.pop("https://x.example/d"), MappingError)
+    assert sorted(r["title"] for r in found.values()) == sorted(r["title"] for r in stored[:2])

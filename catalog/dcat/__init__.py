@@ -23,14 +23,6 @@ def problems(record: dict, site: Site) -> list[str]:
     return dataset_triples(record, site)[1]
 
 
-def to_triples(record: dict, site: Site) -> list:
-    """The record's DCAT-AP 3 triples; ValueError listing the problems when it cannot conform."""
-    triples, found = dataset_triples(record, site)
-    if found:
-        raise ValueError("; ".join(found))
-    return triples
-
-
 def from_triples(triples, default_language: str = "id") -> list[tuple[str, dict | MappingError]]:
     """(remote id, record or MappingError) for every dcat:Dataset among ``triples``."""
     index = Index(triples)
@@ -44,4 +36,4 @@ def from_triples(triples, default_language: str = "id") -> list[tuple[str, dict 
 
 
 __all__ = ["Index", "MappingError", "Site", "dataset_triples", "from_triples", "problems", "read", "serialise",
-           "site_from_config", "to_triples"]
+           "site_from_config"]

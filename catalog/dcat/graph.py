@@ -188,23 +188,6 @@ class Index:
         return out
 
 
-def term_text(term) -> str:
-    """The lexical value of any term (IRI, blank node id or literal)."""
-    return term.value
-
-
-def is_literal(term) -> bool:
-    return isinstance(term, Literal)
-
-
-def is_iri(term) -> bool:
-    return isinstance(term, NamedNode)
-
-
-def blank_id(term) -> bool:
-    return isinstance(term, BlankNode)
-
-
 def stable_hash(text: str) -> str:
     """A short, stable digest used to name things that have no identifier."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]

@@ -43,7 +43,7 @@ def _texts(index: Index, node, predicate: str, default_language: str) -> tuple[s
     """(text in the default language or the first one, {language: text} when several languages are given)."""
     found = {}
     plain = None
-    for term in index.objects(node, v.DCT + predicate) if ":" not in predicate else index.objects(node, predicate):
+    for term in index.objects(node, v.DCT + predicate):
         if not isinstance(term, Literal):
             continue
         if term.language:

@@ -64,12 +64,13 @@ def _fetch(url: str) -> tuple[bytes, str | None]:
         with httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True) as client:
             with client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
                 response.raise_for_status()
-                body = b""
+                chunks, size = [], 0
                 for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BYTES:
+                    size += len(chunk)
+                    if size > MAX_BYTES:
                         raise UnreadableDocument(f"{url}: larger than {MAX_BYTES} bytes")
-                return body, response.headers.get("content-type")
+                    chunks.append(chunk)
+                return b"".join(chunks), response.headers.get("content-type")
     except httpx.HTTPError as error:
         raise UnreadableDocument(f"{url}: {error}") from None
 
