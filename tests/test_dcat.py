@@ -184,3 +184,20 @@ def test_from_triples_reports_untitled_datasets_without_failing_the_rest(stored)
     found = dict(from_triples(read(body, RdfFormat.TURTLE)))
     assert isinstance(found.pop("https://x.example/d"), MappingError)
     assert sorted(r["title"] for r in found.values()) == sorted(r["title"] for r in stored[:2])
+
+
+@pytest.mark.parametrize("key", ["ttl", "nt"])
+def test_text_writers_escape_literals(key):
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
+
+    tricky = 'Kata "kutip", garis\nbaru, \\ garis miring, tab\t, carriage\r, ü 数据'
+    triples = [(NamedNode("https://a.example/d"), NamedNode(DCT.title), OxLiteral(tricky, language="id")),
+               (NamedNode("https://a.example/d"), NamedNode(DCAT.byteSize),
+                OxLiteral("12", datatype=NamedNode(XSD.nonNegativeInteger))),
+               (BlankNode("b1"), NamedNode(DCT.description), OxLiteral("plain"))]
+    body = serialise(triples, key)
+    back = read(body, RdfFormat.TURTLE if key == "ttl" else RdfFormat.N_TRIPLES)
+    assert {(str(t[2].value)) for t in back} == {tricky, "12", "plain"}
+    graph = Graph().parse(data=body, format="turtle" if key == "ttl" else "nt")
+    assert (URIRef("https://a.example/d"), DCT.title, Literal(tricky, lang="id")) in graph

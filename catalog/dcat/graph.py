@@ -55,8 +55,8 @@ def detect(content_type: str | None, location: str) -> RdfFormat | None:
 def serialise(triples: Iterable, key: str, output=None):
     """Write triples (pyoxigraph Triples or (s, p, o) tuples of terms) in format ``key`` (ttl, rdf, jsonld, nt)
     to the binary file ``output``, or return the bytes. Turtle is written here, streaming; the rest by pyoxigraph."""
-    if key == "ttl":
-        return _turtle(triples, output)
+    if key in ("ttl", "nt"):
+        return _text(triples, output, turtle=key == "ttl")
     rdf_format = RdfFormat.N_TRIPLES if key == "nt" else FORMATS[key][0]
     prefixes = None if key == "nt" else v.PREFIXES
     as_triples = (t if isinstance(t, Triple) else Triple(*t) for t in triples)
@@ -81,6 +81,7 @@ _NAMED: dict = {}
 
 
 def _term_text(term) -> str:
+    """A term in Turtle, with the project's prefixes."""
     if isinstance(term, NamedNode):
         text = _NAMED.get(term)
         if text is None:
@@ -97,27 +98,44 @@ def _term_text(term) -> str:
     return text if datatype == _XSD_STRING else f"{text}^^{_iri_text(datatype)}"
 
 
-def _turtle(triples: Iterable, output=None):
-    """Turtle with the project's prefixes, one statement per subject run, written as it goes.
+def _nt_text(term) -> str:
+    """A term in N-Triples: full IRIs, escaped literals."""
+    if isinstance(term, NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    text = '"' + term.value.translate(_ESCAPES) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    datatype = term.datatype.value
+    return text if datatype == _XSD_STRING else f"{text}^^<{datatype}>"
 
-    IRIs were checked when their terms were made, and literals are escaped here, so the output is valid Turtle."""
+
+def _text(triples: Iterable, output=None, turtle: bool = True):
+    """Turtle (the project's prefixes, one statement per run of a subject) or N-Triples, written as it goes.
+
+    IRIs were checked when their terms were made and literals are escaped here, so the output is valid."""
     sink = io.BytesIO() if output is None else output
-    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in v.PREFIXES.items()]
-    sink.write(("\n".join(lines) + "\n").encode("utf-8"))
+    if turtle:
+        lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in v.PREFIXES.items()]
+        sink.write(("\n".join(lines) + "\n").encode("utf-8"))
+    term = _term_text if turtle else _nt_text
     current, buffer = None, []
     for triple in triples:
         subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
             triple, Triple) else triple
-        if subject != current:
+        if not turtle:
+            buffer.append(f"{term(subject)} {term(predicate)} {term(obj)} .\n")
+        elif subject != current:
             if current is not None:
                 buffer.append(" .\n")
-            buffer.append(f"{_term_text(subject)} {_term_text(predicate)} {_term_text(obj)}")
+            buffer.append(f"{term(subject)} {term(predicate)} {term(obj)}")
             current = subject
-            if len(buffer) > 2000:
-                sink.write("".join(buffer).encode("utf-8"))
-                buffer = []
         else:
-            buffer.append(f" ;\n    {_term_text(predicate)} {_term_text(obj)}")
+            buffer.append(f" ;\n    {term(predicate)} {term(obj)}")
+        if len(buffer) > 2000:
+            sink.write("".join(buffer).encode("utf-8"))
+            buffer = []
     if current is not None:
         buffer.append(" .\n")
     sink.write("".join(buffer).encode("utf-8"))
@@ -139,26 +157,34 @@ def check_xml(data: bytes) -> None:
         raise UnsafeXml(f"RDF/XML is not well-formed: {error}") from None
 
 
-def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list[Triple]:
-    """Every triple of a document (named graphs merged); RDF/XML is checked first (UnsafeXml).
+def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list[tuple]:
+    """Every triple of a document as (s, p, o) term tuples, named graphs merged; RDF/XML is checked first (UnsafeXml).
 
     Raises SyntaxError when the document is unreadable. JSON-LD remote contexts are never fetched.
     """
     if rdf_format == RdfFormat.RDF_XML:
         check_xml(data)
     quads = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)
-    return [quad.triple for quad in quads]
+    return [(quad.subject, quad.predicate, quad.object) for quad in quads]
 
 
 class Index:
     """Triples by subject and predicate, for the reader's lookups."""
 
-    def __init__(self, triples: Iterable[Triple]):
+    def __init__(self, triples: Iterable):
         self.by_subject: dict = defaultdict(lambda: defaultdict(list))
+        self.predicates: dict = {}  # IRI text -> term
+        names: dict = {}
         for triple in triples:
-            objects = self.by_subject[triple.subject][triple.predicate.value]
-            if triple.object not in objects:
-                objects.append(triple.object)
+            subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
+                triple, Triple) else triple
+            name = names.get(predicate)
+            if name is None:
+                name = names[predicate] = predicate.value
+                self.predicates[name] = predicate
+            objects = self.by_subject[subject][name]
+            if obj not in objects:
+                objects.append(obj)
 
     def objects(self, subject, predicate: str) -> list:
         node = self.by_subject.get(subject)
@@ -172,7 +198,7 @@ class Index:
         rdf_type = v.RDF + "type"
         return [s for s, props in self.by_subject.items() if any(o.value == class_iri for o in props.get(rdf_type, []))]
 
-    def closure(self, root) -> list[Triple]:
+    def closure(self, root) -> list[tuple]:
         """The triples describing ``root`` and, recursively, the nodes it points to (not other datasets)."""
         seen, out, todo = {root}, [], [root]
         skip = {v.DCAT + "Dataset", v.DCAT + "Catalog"}
@@ -180,7 +206,7 @@ class Index:
             subject = todo.pop()
             for predicate, objects in self.by_subject.get(subject, {}).items():
                 for obj in objects:
-                    out.append(Triple(subject, NamedNode(predicate), obj))
+                    out.append((subject, self.predicates[predicate], obj))
                     if obj not in seen and obj in self.by_subject and not (
                             {o.value for o in self.objects(obj, v.RDF + "type")} & skip):
                         seen.add(obj)
