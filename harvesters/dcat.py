@@ -9,7 +9,8 @@ points to, so ``parse`` is pure and the runner can hash the payload.
 import re
 import unicodedata
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
+
 import httpx
 from pyoxigraph import RdfFormat
 
@@ -102,6 +103,8 @@ class DcatHarvester:
             index = Index(parse_document(data, rdf_format, url))
             yield url, index
             following = next_page(index, url)
+            if following and urlsplit(following).netloc != urlsplit(self.source["url"]).netloc:
+                raise HarvestError(f"{url}: the next page {following} is on another host than the source")
             url = None if following == url else following
 
     def items(self) -> Iterator[RemoteItem]:

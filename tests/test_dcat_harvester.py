@@ -182,3 +182,10 @@ def test_round_trip_through_http_gives_equal_datasets(app, client, monkeypatch, 
         back = source.parse(item)
         back.pop("publisher", None)  # A names the owning agency where the record has no publisher
         assert _comparable(back) == _comparable(original)
+
+
+def test_a_next_page_on_another_host_is_refused(server, client):
+    server.routes["/a.ttl"] = (200, "text/turtle", b"""@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+    <a.ttl> hydra:next <http://169.254.169.254/latest/meta-data/> .""")
+    with pytest.raises(HarvestError, match="another host"):
+        list(harvester(server.url + "/a.ttl", client).items())
