@@ -175,6 +175,9 @@ def main(argv=None) -> None:
     body += (f"\n\nDocument: {size_mb:.0f} MB, {rdflib_parse[2]:,} triples. The whole harvest takes "
              f"{harvest[0] / rdflib_parse[0]:.2f}x the time rdflib needs merely to parse the file. "
              "The machine's 2 cores were shared with other work during the run.")
+    verdicts = [("export rate", n / export[0] >= 5000), ("export peak RSS", export[1] < 300),
+                ("harvest rate", h / harvest[0] >= 1000)]
+    body += "\n\nTargets: " + "; ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in verdicts) + "."
     print(body)
     if not args.no_write:
         write_section("dcat", "DCAT export and harvest", body)
