@@ -117,3 +117,16 @@ def test_cli_reads_a_url(runner):
         result = runner("validate-dcat", server.url + "/catalog")
     assert result.exit_code == 0, result.output
     assert "violations: 0" in result.output
+
+
+def test_cli_refuses_a_redirect_into_a_private_address(runner):
+    from werkzeug.wrappers import Response
+
+    from tests.loopback import LoopbackServer
+
+    with LoopbackServer() as server:
+        server.routes["/moved"] = lambda request: Response(status=302, headers={
+            "Location": "http://169.254.169.254/latest/meta-data/"})
+        result = runner("validate-dcat", server.url + "/moved")
+    assert result.exit_code == 2
+    assert "redirect refused to http://169.254.169.254/latest/meta-data/" in result.output

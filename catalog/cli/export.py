@@ -1,6 +1,7 @@
 """``catalog export``: the whole catalog to stdout as DCAT-AP 3 (Turtle, RDF/XML, JSON-LD) or DCAT-US data.json."""
 
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -23,6 +24,16 @@ def _progress(records, total: int):
         for record in records:
             yield record
             progress.advance(task)
+
+
+@contextmanager
+def _reader_may_stop():
+    """End quietly when the reader of stdout goes away (``catalog export dcat | head``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(0) from None
 
 
 def _stderr_console():
@@ -51,8 +62,9 @@ def dcat(state, fmt):
     counts = {"left_out": 0}
     site = site_from_config(state.config, records.organizations_by_name(catalog))
     stream = _progress(records.every(catalog), records.count(catalog))
-    stream_catalog(stream, site, format_key(fmt), sys.stdout.buffer, on_problem=_reporter(counts))
-    sys.stdout.buffer.flush()
+    with _reader_may_stop():
+        stream_catalog(stream, site, format_key(fmt), sys.stdout.buffer, on_problem=_reporter(counts))
+        sys.stdout.buffer.flush()
     if counts["left_out"]:
         click.echo(f"{counts['left_out']} dataset(s) left out: they cannot be published as conformant DCAT-AP", err=True)
 
@@ -69,9 +81,10 @@ def datajson(state):
     counts = {"left_out": 0}
     site = site_from_config(state.config, records.organizations_by_name(catalog))
     stream = _progress(records.every(catalog), records.count(catalog))
-    for chunk in mapping.chunks(stream, site, on_problem=_reporter(counts)):
-        sys.stdout.write(chunk)
-    sys.stdout.flush()
+    with _reader_may_stop():
+        for chunk in mapping.chunks(stream, site, on_problem=_reporter(counts)):
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
     if counts["left_out"]:
         click.echo(f"{counts['left_out']} dataset(s) left out of data.json", err=True)
 

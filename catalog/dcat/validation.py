@@ -4,10 +4,13 @@
     check(graph, lang="en") -> [Finding]       every violation, with its dataset, property and a plain message
 """
 
+import ipaddress
+import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from pyshacl import validate
@@ -59,18 +62,38 @@ def shapes() -> Graph:
     return Graph().parse(data=text, format="turtle")
 
 
-def _fetch(url: str) -> tuple[bytes, str | None]:
+def _internal(host: str) -> bool:
+    """True when ``host`` names or resolves to a loopback, link-local or private address."""
     try:
-        with httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True) as client:
-            with client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
-                response.raise_for_status()
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_BYTES:
-                        raise UnreadableDocument(f"{url}: larger than {MAX_BYTES} bytes")
-                    chunks.append(chunk)
-                return b"".join(chunks), response.headers.get("content-type")
+        addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False
+    return any(a.is_private or a.is_loopback or a.is_link_local for a in addresses)
+
+
+def _fetch(url: str) -> tuple[bytes, str | None]:
+    """The body and Content-Type of ``url``: bounded in size and time; redirects may not lead from the
+    address given to a loopback, link-local or private one."""
+    given = urlsplit(url).hostname or ""
+    try:
+        with httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0)) as client:
+            for _ in range(6):
+                with client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
+                    if response.is_redirect:
+                        url = urljoin(url, response.headers["location"])
+                        host = urlsplit(url).hostname or ""
+                        if urlsplit(url).scheme not in ("http", "https") or (host != given and _internal(host)):
+                            raise UnreadableDocument(f"redirect refused to {url}")
+                        continue
+                    response.raise_for_status()
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > MAX_BYTES:
+                            raise UnreadableDocument(f"{url}: larger than {MAX_BYTES} bytes")
+                        chunks.append(chunk)
+                    return b"".join(chunks), response.headers.get("content-type")
+            raise UnreadableDocument(f"{url}: too many redirects")
     except httpx.HTTPError as error:
         raise UnreadableDocument(f"{url}: {error}") from None
 
