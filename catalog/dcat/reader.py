@@ -214,17 +214,17 @@ def _put(record: dict, **fields) -> None:
 
 
 def _resource(index: Index, node, default_language: str) -> dict | None:
-    url = _url(index.first(node, v.DCAT + "accessURL")) or _url(index.first(node, v.DCAT + "downloadURL"))
-    if not url:
+    access = _url(index.first(node, v.DCAT + "accessURL"))
+    download = _url(index.first(node, v.DCAT + "downloadURL"))
+    if not (access or download):
         return None
-    resource = {"url": url}
+    resource = {"url": access or download}
     name, names = _texts(index, node, "title", default_language)
     description, descriptions = _texts(index, node, "description", default_language)
     _put(resource, name=name[:300] if name else None, name_translated=names, description=description,
          description_translated=descriptions)
-    download = _url(index.first(node, v.DCAT + "downloadURL"))
-    _put(resource, download_url=download if download and download != url or index.first(
-        node, v.DCAT + "accessURL") is not None else None)
+    if access and download:  # with only a download URL, that URL already is ``url``
+        resource["download_url"] = download
     _resource_format(index, node, resource)
     size = index.first(node, v.DCAT + "byteSize")
     try:
