@@ -89,26 +89,25 @@ def _term_text(term) -> str:
             if len(_NAMED) < 100_000:
                 _NAMED[term] = text
         return text
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    text = '"' + term.value.translate(_ESCAPES) + '"'
-    if term.language:
-        return f"{text}@{term.language}"
-    datatype = term.datatype.value
-    return text if datatype == _XSD_STRING else f"{text}^^{_iri_text(datatype)}"
+    return _other_text(term, _iri_text)
 
 
 def _nt_text(term) -> str:
     """A term in N-Triples: full IRIs, escaped literals."""
     if isinstance(term, NamedNode):
         return f"<{term.value}>"
+    return _other_text(term, "<{}>".format)
+
+
+def _other_text(term, iri_text) -> str:
+    """A blank node or a literal (its datatype written by ``iri_text``)."""
     if isinstance(term, BlankNode):
         return f"_:{term.value}"
     text = '"' + term.value.translate(_ESCAPES) + '"'
     if term.language:
         return f"{text}@{term.language}"
     datatype = term.datatype.value
-    return text if datatype == _XSD_STRING else f"{text}^^<{datatype}>"
+    return text if datatype == _XSD_STRING else f"{text}^^{iri_text(datatype)}"
 
 
 def _text(triples: Iterable, output=None, turtle: bool = True):
