@@ -82,7 +82,7 @@ _NAMED: dict = {}
 
 def _term_text(term) -> str:
     """A term in Turtle, with the project's prefixes."""
-    if isinstance(term, NamedNode):
+    if term.__class__ is NamedNode:
         text = _NAMED.get(term)
         if text is None:
             text = _iri_text(term.value)
@@ -125,7 +125,7 @@ def _text(triples: Iterable, output=None, turtle: bool = True):
             triple, Triple) else triple
         if not turtle:
             buffer.append(f"{term(subject)} {term(predicate)} {term(obj)} .\n")
-        elif subject != current:
+        elif subject is not current and subject != current:
             if current is not None:
                 buffer.append(" .\n")
             buffer.append(f"{term(subject)} {term(predicate)} {term(obj)}")
