@@ -18,4 +18,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from catalog.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+
+    from catalog.publish.views import bp as publish_bp
+
+    app.register_blueprint(publish_bp)
     return app

@@ -1,0 +1,259 @@
+"""Dataset record -> DCAT-AP 3 triples (pyoxigraph terms). Pure: everything it needs comes in ``Site``."""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from catalog.dcat import vocab as v
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the mapping needs to know about the publishing catalog."""
+
+    url: str = "http://127.0.0.1:5000"
+    title: str = "Portal Satu Data Kota Malang"
+    language: str = "id"
+    organizations: dict = field(default_factory=dict)  # name -> organization record, for default publishers
+    regions: dict = field(default_factory=dict)  # Kemendagri code -> {"name", "level", "parent"}
+
+    def dataset_iri(self, record: dict) -> str:
+        return f"{self.url}/dataset/{record['id']}"
+
+    @property
+    def catalog_iri(self) -> str:
+        return f"{self.url}/catalog"
+
+
+@lru_cache(maxsize=4096)
+def _n(name: str, local: str) -> NamedNode:
+    """The IRI ``name + local``, built once (IRI checking is the costly part of making a term)."""
+    return NamedNode(name + local)
+
+
+TYPE = _n(v.RDF, "type")
+XSD_DATE, XSD_DATETIME = _n(v.XSD, "date"), _n(v.XSD, "dateTime")
+
+
+class _Builder:
+    """Collects triples; ``problems`` gathers what keeps the record from being published conformant."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.triples: list[tuple] = []
+        self.problems: list[str] = []
+
+    def add(self, subject, predicate: NamedNode, obj) -> None:
+        self.triples.append((subject, predicate, obj))
+
+    def iri(self, value: str, path: str) -> NamedNode | None:
+        try:
+            return NamedNode(value.strip())
+        except ValueError:
+            self.problems.append(f"{path}: not a valid IRI: {value!r}")
+            return None
+
+    def link(self, subject, predicate: NamedNode, value: str | None, path: str) -> None:
+        node = self.iri(value, path) if value else None
+        if node is not None:
+            self.add(subject, predicate, node)
+
+    def date(self, subject, predicate: NamedNode, value: str | None) -> None:
+        if value:
+            self.add(subject, predicate, Literal(value, datatype=XSD_DATETIME if _DATETIME.match(value) else XSD_DATE))
+
+    def texts(self, subject, predicate: NamedNode, plain: str | None, translated: dict | None) -> None:
+        """One literal per language: the translations, and the plain text in the default language."""
+        texts = dict(translated or {})
+        if plain and self.site.language not in texts:
+            texts[self.site.language] = plain
+        for language, text in texts.items():
+            if text:
+                self.add(subject, predicate, Literal(text, language=language))
+
+    def agent(self, subject, predicate: NamedNode, name: str, url=None, email=None, kind=None, path="") -> None:
+        node = BlankNode()
+        self.add(subject, predicate, node)
+        self.add(node, TYPE, _n(v.FOAF, "Agent"))
+        self.add(node, _n(v.FOAF, "name"), Literal(name))
+        self.link(node, _n(v.FOAF, "homepage"), url, f"{path}.url")
+        self.link(node, _n(v.FOAF, "mbox"), f"mailto:{email}" if email else None, f"{path}.email")
+        if kind:
+            self.add(node, _n(v.DCT, "type"), _n(v.PUBLISHER_TYPE, kind))
+
+
+def dataset_triples(record: dict, site: Site, described: set | None = None) -> tuple[list[tuple], list[str]]:
+    """The DCAT-AP 3 triples of one dataset record, and the problems that keep it from conforming.
+
+    Triples are plain (subject, predicate, object) tuples of pyoxigraph terms: making a pyoxigraph
+    Triple costs more than the rest of the mapping, so ``graph.serialise`` does it only when needed.
+    ``described`` (regions already described in the same document) saves repeating region labels.
+    """
+    b = _Builder(site)
+    b.described = set(described or ())
+    node = NamedNode(site.dataset_iri(record))
+    b.add(node, TYPE, _n(v.DCAT, "Dataset"))
+    b.texts(node, _n(v.DCT, "title"), record.get("title"), record.get("title_translated"))
+    b.texts(node, _n(v.DCT, "description"), record.get("notes"), record.get("notes_translated"))
+    if not (record.get("title") or any((record.get("title_translated") or {}).values())):
+        b.problems.append("title: a title is mandatory in DCAT-AP (dct:title)")
+    if not (record.get("notes") or any((record.get("notes_translated") or {}).values())):
+        b.problems.append("notes: a description is mandatory in DCAT-AP (dct:description)")
+    if record.get("identifier"):
+        b.add(node, _n(v.DCT, "identifier"), Literal(record["identifier"]))
+    b.date(node, _n(v.DCT, "issued"), record.get("issued"))
+    b.date(node, _n(v.DCT, "modified"), record.get("modified"))
+    if record.get("version"):
+        b.add(node, _n(v.DCAT, "version"), Literal(record["version"]))
+    for tag in record.get("tags") or []:
+        b.add(node, _n(v.DCAT, "keyword"), Literal(tag["name"]))
+    for code in record.get("theme") or []:
+        b.add(node, _n(v.DCAT, "theme"), _n(v.THEME, code))
+    if record.get("frequency"):
+        b.add(node, _n(v.DCT, "accrualPeriodicity"), _n(v.FREQUENCY, record["frequency"]))
+    if record.get("access_level"):
+        b.add(node, _n(v.DCT, "accessRights"), _n(v.ACCESS_RIGHT, v.ACCESS_RIGHTS[record["access_level"]]))
+    _languages(b, node, record.get("language"), "language")
+    b.link(node, _n(v.DCAT, "landingPage"), record.get("landing_page"), "landing_page")
+    b.link(node, _n(v.RDFS, "seeAlso"), record.get("url"), "url")
+    _publisher(b, node, record)
+    if record.get("author"):
+        b.agent(node, _n(v.DCT, "creator"), record["author"], email=record.get("author_email"), path="author")
+    if record.get("maintainer"):
+        b.agent(node, _n(v.DCT, "contributor"), record["maintainer"], email=record.get("maintainer_email"),
+                path="maintainer")
+    _contact_point(b, node, record.get("contact_point"))
+    _spatial(b, node, record.get("spatial"))
+    _temporal(b, node, record.get("temporal_start"), record.get("temporal_end"))
+    for n, resource in enumerate(record.get("resources") or []):
+        _distribution(b, node, record, resource, n)
+    if record.get("license_id") and not record.get("resources"):  # nowhere else to say it
+        b.link(node, _n(v.DCT, "license"), v.license_iri(record["license_id"], b.site.url), "license_id")
+    if described is not None and not b.problems:
+        described.update(b.described)
+    return b.triples, b.problems
+
+
+def _languages(b: _Builder, node, codes, path: str) -> None:
+    for n, code in enumerate(codes or []):
+        iri = v.language_iri(code)
+        if iri:
+            b.add(node, _n(v.DCT, "language"), NamedNode(iri))
+        else:
+            b.problems.append(f"{path}.{n}: no EU language IRI for {code!r}")
+
+
+def _publisher(b: _Builder, node, record: dict) -> None:
+    publisher = record.get("publisher")
+    if not publisher:
+        organization = b.site.organizations.get(record.get("owner_org"))
+        if not organization:
+            return
+        publisher = {"name": organization.get("title") or organization["name"], "url": organization.get("url"),
+                     "type": organization.get("publisher_type")}
+    b.agent(node, _n(v.DCT, "publisher"), publisher["name"], publisher.get("url"), publisher.get("email"),
+            publisher.get("type"), path="publisher")
+
+
+def _contact_point(b: _Builder, node, contact: dict | None) -> None:
+    if not contact:
+        return
+    card = BlankNode()
+    b.add(node, _n(v.DCAT, "contactPoint"), card)
+    b.add(card, TYPE, _n(v.VCARD, "Kind"))
+    if contact.get("name"):
+        b.add(card, _n(v.VCARD, "fn"), Literal(contact["name"]))
+    b.link(card, _n(v.VCARD, "hasEmail"), f"mailto:{contact['email']}" if contact.get("email") else None,
+           "contact_point.email")
+    b.link(card, _n(v.VCARD, "hasTelephone"), v.tel_iri(contact["phone"]) if contact.get("phone") else None,
+           "contact_point.phone")
+    b.link(card, _n(v.VCARD, "hasURL"), contact.get("url"), "contact_point.url")
+
+
+@lru_cache(maxsize=1024)
+def _region(iri: str, code: str, name: str) -> tuple[NamedNode, tuple[tuple, ...]]:
+    """A region's node and the triples that describe it (the same for every dataset)."""
+    place = NamedNode(iri)
+    return place, ((place, TYPE, _n(v.DCT, "Location")), (place, _n(v.SKOS, "notation"), Literal(code)),
+                   (place, _n(v.SKOS, "prefLabel"), Literal(name, language="id")))
+
+
+def _spatial(b: _Builder, node, codes) -> None:
+    for code in codes or []:
+        place, described = _region(v.region_iri(code, b.site.url), code, b.site.regions.get(code, {}).get("name", code))
+        b.add(node, _n(v.DCT, "spatial"), place)
+        if code not in b.described:
+            b.triples.extend(described)
+            b.described.add(code)
+
+
+def _temporal(b: _Builder, node, start: str | None, end: str | None) -> None:
+    if not (start or end):
+        return
+    period = BlankNode()
+    b.add(node, _n(v.DCT, "temporal"), period)
+    b.add(period, TYPE, _n(v.DCT, "PeriodOfTime"))
+    b.date(period, _n(v.DCAT, "startDate"), start)
+    b.date(period, _n(v.DCAT, "endDate"), end)
+
+
+def _distribution(b: _Builder, dataset, record: dict, resource: dict, n: int) -> None:
+    path = f"resources.{n}"
+    node = NamedNode(f"{b.site.dataset_iri(record)}/resource/{resource.get('id') or n}")
+    b.add(dataset, _n(v.DCAT, "distribution"), node)
+    b.add(node, TYPE, _n(v.DCAT, "Distribution"))
+    b.texts(node, _n(v.DCT, "title"), resource.get("name"), resource.get("name_translated"))
+    b.texts(node, _n(v.DCT, "description"), resource.get("description"), resource.get("description_translated"))
+    access = b.iri(resource.get("url") or "", f"{path}.url")
+    if access is None:
+        b.problems.append(f"{path}.url: an access URL is mandatory in DCAT-AP (dcat:accessURL)")
+    else:
+        b.add(node, _n(v.DCAT, "accessURL"), access)
+    b.link(node, _n(v.DCAT, "downloadURL"), resource.get("download_url"), f"{path}.download_url")
+    if resource.get("format"):
+        b.link(node, _n(v.DCT, "format"), v.format_iri(resource["format"], b.site.url), f"{path}.format")
+    if resource.get("mimetype"):
+        b.link(node, _n(v.DCAT, "mediaType"), v.media_type_iri(resource["mimetype"]), f"{path}.mimetype")
+    if resource.get("size") is not None:
+        b.add(node, _n(v.DCAT, "byteSize"), Literal(str(resource["size"]), datatype=_n(v.XSD, "nonNegativeInteger")))
+    _checksum(b, node, resource.get("hash"), path)
+    license_id = resource.get("license_id") or record.get("license_id")
+    if license_id:
+        b.link(node, _n(v.DCT, "license"), v.license_iri(license_id, b.site.url), f"{path}.license_id")
+    _languages(b, node, resource.get("language"), f"{path}.language")
+    b.date(node, _n(v.DCT, "issued"), resource.get("issued"))
+    b.date(node, _n(v.DCT, "modified"), resource.get("modified"))
+
+
+def _checksum(b: _Builder, node, value: str | None, path: str) -> None:
+    if not value:
+        return
+    parts = v.checksum_parts(value)
+    if parts is None:
+        b.problems.append(f"{path}.hash: not a checksum written ALGORITHM:HEX: {value!r}")
+        return
+    checksum = BlankNode()
+    b.add(node, _n(v.SPDX, "checksum"), checksum)
+    b.add(checksum, TYPE, _n(v.SPDX, "Checksum"))
+    b.add(checksum, _n(v.SPDX, "algorithm"), _n(v.CHECKSUM_ALGORITHM, parts[0]))
+    b.add(checksum, _n(v.SPDX, "checksumValue"), Literal(parts[1], datatype=_n(v.XSD, "hexBinary")))
+
+
+def catalog_triples(site: Site, page_datasets: list[str], description: str) -> list[tuple]:
+    """The catalog node: title, description, publisher, homepage, language, and links to ``page_datasets``."""
+    b = _Builder(site)
+    node = NamedNode(site.catalog_iri)
+    b.add(node, TYPE, _n(v.DCAT, "Catalog"))
+    b.add(node, _n(v.DCT, "title"), Literal(site.title, language=site.language))
+    b.add(node, _n(v.DCT, "description"), Literal(description, language=site.language))
+    b.agent(node, _n(v.DCT, "publisher"), site.title, url=site.url + "/")
+    b.link(node, _n(v.FOAF, "homepage"), site.url + "/", "SITE_URL")
+    _languages(b, node, [site.language], "DEFAULT_LANGUAGE")
+    b.add(node, _n(v.DCAT, "themeTaxonomy"), NamedNode(v.THEME[:-1]))
+    for iri in page_datasets:
+        b.add(node, _n(v.DCAT, "dataset"), NamedNode(iri))
+    return b.triples

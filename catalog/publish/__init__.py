@@ -1,0 +1,1 @@
+"""Publishing the catalog: DCAT-AP 3, DCAT-US data.json, schema.org, sitemap and feeds."""
