@@ -17,4 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from catalog.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+
+    from catalog import api
+
+    api.init_app(app)
     return app

@@ -9,6 +9,7 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from catalog import indexing, schemas
+from catalog.accounts import Accounts
 from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
 from catalog.store import Store, StoreTx, isoformat, new_id, now
@@ -45,6 +46,7 @@ class Catalog:
         self.config = config
         self.store = store
         self.backend = backend
+        self.accounts = Accounts(store)
         self.auto_index = True
 
     @classmethod
