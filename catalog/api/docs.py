@@ -1,5 +1,99 @@
-"""``/api/openapi.json`` and ``/api/docs``: the OpenAPI description and a readable page made from it."""
+"""``/api/openapi.json`` and ``/api/docs``: the OpenAPI description, and a page rendered from it on the server.
 
-from flask import Blueprint, Response, current_app, render_template_string
+The page is plain HTML with one stylesheet served by the app: no script, no CDN, no external assets.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template_string, request
+
+from catalog.api import http, openapi
 
 bp = Blueprint("api_docs", __name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ spec.info.title }}</title>
+<link rel="stylesheet" href="{{ css }}">
+</head>
+<body>
+<h1>{{ spec.info.title }} <small>{{ spec.info.version }}</small></h1>
+<p>{{ spec.info.description }}</p>
+<p>Machine-readable description: <a href="{{ json_url }}">OpenAPI 3.1 (openapi.json)</a>.
+Send a token from <code>catalog token create USER</code> in the <code>Authorization</code> header
+(or <code>X-CKAN-API-Key</code>) for writes and private data.</p>
+<nav><ul>
+{% for name, _ in actions %}<li><a href="#{{ name }}">{{ name }}</a></li>
+{% endfor %}</ul></nav>
+{% for entity, group in groups %}
+<h2>{{ entity }}</h2>
+{% for name, item in group %}
+<section class="action" id="{{ name }}">
+<h3><code>{{ name }}</code></h3>
+<p>{% for method in item %}<span class="method {{ method }}">{{ method | upper }}</span> {% endfor %}
+<code>{{ base }}/api/3/action/{{ name }}</code></p>
+<pre>{{ item.post.description }}</pre>
+{% set params = item.post.requestBody.content["application/json"].schema.properties %}
+{% if params %}
+<table><tr><th>Parameter</th><th>Type</th><th>Description</th></tr>
+{% for pname, pschema in params.items() %}<tr><td><code>{{ pname }}</code></td>
+<td>{{ pschema.type }}</td><td>{{ pschema.description }}</td></tr>
+{% endfor %}</table>
+{% endif %}
+<p>Result: <code>{{ item.post.responses["200"].content["application/json"].schema.properties.result["$ref"].rsplit("/", 1)[-1] }}</code>.
+Errors: {% for status, response in item.post.responses.items() if status != "200" %}<code>{{ status }}</code> {% endfor %}</p>
+</section>
+{% endfor %}
+{% endfor %}
+<h2>Errors</h2>
+<table><tr><th>Status</th><th>Meaning</th></tr>
+{% for status, text in errors.items() %}<tr><td>{{ status }}</td><td>{{ text }}</td></tr>{% endfor %}
+</table>
+</body>
+</html>
+"""
+
+
+def _static_response(body: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32], weak=True)
+    response.make_conditional(request)
+    response.headers.update(http.SECURITY_HEADERS)
+    return http.compress(response)
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    response = _static_response(json.dumps(openapi.spec(), ensure_ascii=False), "application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def render_page(base: str = "") -> str:
+    """The documentation page's HTML."""
+    spec = openapi.spec()
+    actions = [(path.rsplit("/", 1)[-1], item) for path, item in spec["paths"].items()]
+    groups = {}
+    for name, item in actions:
+        groups.setdefault(item["post"]["tags"][0], []).append((name, item))
+    return render_template_string(
+        PAGE, spec=spec, actions=actions, groups=sorted(groups.items()), base=base,
+        errors=openapi.ERROR_STATUSES, css=f"{base}/api/docs.css", json_url=f"{base}/api/openapi.json",
+    )
+
+
+@bp.get("/api/docs")
+def docs_page():
+    return _static_response(render_page(request.script_root), "text/html")
+
+
+@bp.get("/api/docs.css")
+def docs_css():
+    return _static_response((STATIC / "api-docs.css").read_text("utf-8"), "text/css")

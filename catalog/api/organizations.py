@@ -45,7 +45,7 @@ def organization_list(ctx, params):
     return page if as_bool(params, "all_fields") else [o["name"] for o in page]
 
 
-@action("organization_show", read_only=True, result="Organization")
+@action("organization_show", read_only=True, result="OrganizationDict")
 def organization_show(ctx, params):
     """Return an organization's details, optionally with its datasets.
 
@@ -91,7 +91,7 @@ def _organization_input(params: dict) -> dict:
     return {k: v for k, v in params.items() if k not in skip and v not in (None, "")}
 
 
-@action("organization_create", result="Organization")
+@action("organization_create", result="OrganizationDict")
 def organization_create(ctx, params):
     """Create an organization (sysadmins only).
 
@@ -107,7 +107,7 @@ def organization_create(ctx, params):
     return packages.organization_dict(record, 0)
 
 
-@action("organization_update", result="Organization")
+@action("organization_update", result="OrganizationDict")
 def organization_update(ctx, params):
     """Replace an organization's details (its admins and sysadmins).
 
@@ -176,7 +176,7 @@ def group_list(ctx, params):
     return groups if as_bool(params, "all_fields") else [g["name"] for g in groups]
 
 
-@action("group_show", read_only=True, result="Organization")
+@action("group_show", read_only=True, result="OrganizationDict")
 def group_show(ctx, params):
     """Return a thematic group's details.
 

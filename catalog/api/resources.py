@@ -47,7 +47,7 @@ def _save(ctx, record: dict, resources: list, organization: dict, resource_id: s
     raise NotFound(f"Resource not found: {resource_id}")
 
 
-@action("resource_show", read_only=True, result="Resource")
+@action("resource_show", read_only=True, result="ResourceDict")
 def resource_show(ctx, params):
     """Return a resource's metadata.
 
@@ -62,7 +62,7 @@ def resource_show(ctx, params):
     raise NotFound(f"Resource not found: {resource_id}")
 
 
-@action("resource_create", result="Resource")
+@action("resource_create", result="ResourceDict")
 def resource_create(ctx, params):
     """Add a resource (a link, or a file sent as multipart form field ``upload``) to a dataset.
 
@@ -99,7 +99,7 @@ def _replace(ctx, params: dict, merge: bool) -> dict:
     return _save(ctx, record, resources, organization, resource_id)
 
 
-@action("resource_update", result="Resource")
+@action("resource_update", result="ResourceDict")
 def resource_update(ctx, params):
     """Replace a resource's metadata (and its file, when a new ``upload`` is sent).
 
@@ -113,7 +113,7 @@ def resource_update(ctx, params):
     return _replace(ctx, params, merge=False)
 
 
-@action("resource_patch", result="Resource")
+@action("resource_patch", result="ResourceDict")
 def resource_patch(ctx, params):
     """Change only the given fields of a resource.
 
