@@ -42,3 +42,8 @@ def title(license_id: str | None) -> str | None:
 def is_open(license_id: str | None) -> bool:
     """True for a licence that meets the Open Definition."""
     return license_id in LICENSES and LICENSES[license_id]["is_okd_compliant"]
+
+
+def url(license_id: str | None) -> str | None:
+    """The licence's web page, when the list knows one."""
+    return (LICENSES.get(license_id) or {}).get("url") or None

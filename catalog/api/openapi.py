@@ -81,7 +81,7 @@ def _result_schemas(records: dict) -> dict:
         resources={"type": "array", "items": {"$ref": REF + "ResourceDict"}}, num_tags=integer,
         num_resources=integer, groups={"type": "array", "items": {"type": "object"}},
         extras={"type": "array", "items": _obj({"key": text, "value": text}, ["key", "value"])},
-        license_title=nullable_text, isopen=boolean,
+        license_title=nullable_text, license_url=nullable_text, isopen=boolean,
     )
     package = _obj(dataset_props, ["id", "name", "title", "state", "type", "owner_org", "organization", "tags",
                                    "num_tags", "resources", "num_resources", "metadata_created", "metadata_modified"])

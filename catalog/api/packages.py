@@ -96,6 +96,7 @@ def package_dict(record: dict, organization: dict | None) -> dict:
         groups=[{"name": g["name"], "display_name": g.get("title", g["name"])} for g in record.get("groups", [])],
         extras=[{"key": e["key"], "value": str(e["value"])} for e in record.get("extras", [])],
         license_title=licenses.title(record.get("license_id")),
+        license_url=licenses.url(record.get("license_id")),
         isopen=licenses.is_open(record.get("license_id")),
         creator_user_id=None,
         relationships_as_object=[],

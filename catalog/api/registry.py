@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from catalog.accounts import User
 from catalog.errors import ValidationError
 
-PARAM_LINE = re.compile(r"^\s*:param (\w+):\s*(.*)$")
-TYPE_LINE = re.compile(r"^\s*:type (\w+):\s*(.*)$")
+PARAM_LINE = re.compile(r"^\s*:param ([\w.]+):\s*(.*)$")
+TYPE_LINE = re.compile(r"^\s*:type ([\w.]+):\s*(.*)$")
 
 
 @dataclass(frozen=True)
