@@ -97,3 +97,35 @@ def docs_page():
 @bp.get("/api/docs.css")
 def docs_css():
     return _static_response((STATIC / "api-docs.css").read_text("utf-8"), "text/css")
+
+
+def markdown_reference() -> str:
+    """The action reference of docs/api.md, made from the docstrings (``python -m catalog.api.docs`` rewrites it)."""
+    from catalog.api.registry import ACTIONS
+
+    lines = []
+    for entity in sorted({a.entity for a in ACTIONS.values()}):
+        lines.append(f"## {entity.capitalize()} actions\n")
+        for found in sorted((a for a in ACTIONS.values() if a.entity == entity), key=lambda a: a.name):
+            methods = "GET or POST" if found.read_only else "POST"
+            lines.append(f"### `{found.name}`\n\n{methods} `/api/3/action/{found.name}` — {found.summary}\n")
+            if found.params:
+                lines.append("| Parameter | Type | Description |\n| --- | --- | --- |")
+                lines += [f"| `{p.name}` | {p.type} | {p.description} |" for p in found.params]
+                lines.append("")
+            lines.append(f"Result: `{found.result}` (see `/api/openapi.json`).\n")
+    return "\n".join(lines).strip() + "\n"
+
+
+def write_reference(path: Path) -> None:
+    """Replace the generated part of docs/api.md."""
+    text = path.read_text("utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    path.write_text(f"{head}{BEGIN}\n{markdown_reference()}{END}{tail}", "utf-8")
+
+
+BEGIN, END = "<!-- begin actions -->", "<!-- end actions -->"
+
+if __name__ == "__main__":
+    write_reference(Path(__file__).resolve().parents[2] / "docs" / "api.md")
