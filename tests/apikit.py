@@ -11,6 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from catalog.errors import SearchQueryError
 from catalog.indexing import searchable
 from tests.builders import make_dataset, make_organization
 
@@ -36,6 +37,8 @@ class ScanSearch:
         found.sort(key=lambda r: r["metadata_modified"], reverse=True)
         facets = {}
         for field in params.get("facet.field", []):
+            if field not in FACET_VALUES:
+                raise SearchQueryError(f"Cannot facet on {field!r}")
             counts = {}
             for record in found:
                 for value in FACET_VALUES[field](record):

@@ -125,3 +125,9 @@ def test_upload_too_large(app, client, world):
     response = client.post("/api/3/action/resource_create", headers={"Authorization": world.tokens["staf"]},
                            data={"package_id": "kasus-dbd", "upload": (io.BytesIO(b"a" * 100000), "x.csv")})
     assert_error(response, 413, "Request Too Large")
+
+
+def test_wrongly_typed_tags_are_a_validation_error(client, world):
+    response = client.post("/api/3/action/package_create", headers={"Authorization": world.tokens["root"]},
+                           json={"name": "baru", "title": "Baru", "owner_org": "dinkes", "tags": [{"name": [1]}]})
+    assert "tags.0.name" in assert_error(response, 409, "Validation Error")
