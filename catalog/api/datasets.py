@@ -16,8 +16,11 @@ def organizations_by_name(catalog) -> dict[str, dict]:
 
 def load_dataset(ctx, key: str) -> tuple[dict, dict]:
     """The dataset ``key`` (id or name) and its organization, if the caller may see it."""
-    record = ctx.catalog.get_dataset(key)
-    organization = ctx.catalog.get_organization(record["owner_org"])
+    with ctx.catalog.store.reading() as tx:  # one query: this is the API's hottest path
+        found = tx.dataset_with_organization(key)
+    if found is None:
+        raise NotFound(f"Dataset not found: {key}")
+    record, organization = found
     check_read(ctx.user, record, organization["id"], key)
     return record, organization
 

@@ -8,6 +8,7 @@ In: what CKAN clients send, including a package_show result sent back with its e
 """
 
 import uuid
+from functools import lru_cache
 
 from catalog.api import licenses
 
@@ -28,6 +29,7 @@ RESOURCE_OUTPUT_ONLY = {
 STATES = {"active": "active", "withdrawn": "deleted"}
 
 
+@lru_cache(maxsize=4096)
 def tag_id(name: str) -> str:
     """A stable id for a tag name (CKAN gives every tag an id)."""
     return str(uuid.uuid5(TAG_NAMESPACE, name))
