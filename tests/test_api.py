@@ -177,3 +177,11 @@ def test_package_create_accepts_ckan_forms(client, world):
     record = world.catalog.get_dataset("bentuk-ckan")
     assert record["owner_org"] == "dinkes" and record["tags"] == [{"name": "satu"}, {"name": "dua"}]
     assert record["resources"][0]["url"] == "https://example.org/a.csv" and "package_id" not in record["resources"][0]
+
+
+def test_organization_update_by_its_admin_is_a_revision(client, world):
+    response = client.post("/api/3/action/organization_update", headers={"Authorization": world.tokens["kepala"]},
+                           json={"id": "dinkes", "title": "Dinas Kesehatan Kota Malang"})
+    assert response.status_code == 200 and response.json["result"]["title"] == "Dinas Kesehatan Kota Malang"
+    assert world.catalog.get_organization("dinkes")["title"] == "Dinas Kesehatan Kota Malang"
+    assert result(client, "package_show?id=kasus-dbd")["organization"]["title"] == "Dinas Kesehatan Kota Malang"

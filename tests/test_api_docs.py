@@ -25,8 +25,6 @@ def test_every_promised_action_is_registered():
 def test_action_is_documented_everywhere(client, name):
     found = ACTIONS[name]
     assert found.summary, f"{name} has no docstring"
-    code = found.function.__code__
-    used = set(code.co_consts) | set(code.co_names)
     for param in found.params:
         assert param.description and param.type in {"string", "integer", "boolean", "list", "dict", "file"}
     spec = client.get("/api/openapi.json").json
@@ -42,7 +40,6 @@ def test_action_is_documented_everywhere(client, name):
     page = client.get("/api/docs").get_data(as_text=True)
     assert f'id="{name}"' in page
     assert f"`{name}`" in (DOCS / "api.md").read_text("utf-8")
-    assert used  # the action's code exists (guards against an empty registration)
 
 
 def test_spec_components_include_the_metadata_schemas(client):

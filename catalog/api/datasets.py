@@ -2,7 +2,7 @@
 
 from catalog.api import packages
 from catalog.api.permissions import can_read, check_dataset_write, check_read
-from catalog.api.registry import action, as_bool, as_int, as_list, as_text, required
+from catalog.api.registry import action, as_int, as_list, as_text, required
 from catalog.errors import NotFound, ValidationError
 
 SEARCH_PARAMS = ("q", "fq", "sort", "rows", "start", "facet.field", "facet.limit", "facet.mincount")

@@ -16,11 +16,11 @@ def _dataset_of_resource(ctx, resource_id: str) -> str:
     return dataset_id
 
 
-def _writable_dataset(ctx, key: str) -> tuple[dict, dict]:
+def _writable_dataset(ctx, key: str) -> dict:
     record = ctx.catalog.get_dataset(key)
     organization = ctx.catalog.get_organization(record["owner_org"])
     check_dataset_write(ctx.user, organization["id"], "change resources of datasets")
-    return record, organization
+    return record
 
 
 def _with_upload(ctx, resource: dict, dataset: dict) -> dict:
@@ -39,7 +39,7 @@ def _with_upload(ctx, resource: dict, dataset: dict) -> dict:
     return {**resource, **fields, "name": resource.get("name") or filename}
 
 
-def _save(ctx, record: dict, resources: list, organization: dict, resource_id: str) -> dict:
+def _save(ctx, record: dict, resources: list, resource_id: str) -> dict:
     updated = ctx.catalog.patch_dataset(record["id"], {"resources": resources}, ctx.user.actor)
     for position, resource in enumerate(updated["resources"]):
         if resource["id"] == resource_id:
@@ -77,16 +77,16 @@ def resource_create(ctx, params):
     :param upload: the file itself, in a multipart/form-data request (optional)
     :type upload: file
     """
-    record, organization = _writable_dataset(ctx, as_text(params, "package_id") or required(params, "package_id"))
+    record = _writable_dataset(ctx, as_text(params, "package_id") or required(params, "package_id"))
     resource = packages.resource_from_input({k: v for k, v in params.items() if k != "upload"})
     resource["id"] = new_id()
     resource = _with_upload(ctx, resource, record)
-    return _save(ctx, record, [*record.get("resources", []), resource], organization, resource["id"])
+    return _save(ctx, record, [*record.get("resources", []), resource], resource["id"])
 
 
 def _replace(ctx, params: dict, merge: bool) -> dict:
     resource_id = as_text(params, "id") or required(params, "id")
-    record, organization = _writable_dataset(ctx, _dataset_of_resource(ctx, resource_id))
+    record = _writable_dataset(ctx, _dataset_of_resource(ctx, resource_id))
     given = packages.resource_from_input({k: v for k, v in params.items() if k != "upload"})
     resources = []
     for resource in record.get("resources", []):
@@ -96,7 +96,7 @@ def _replace(ctx, params: dict, merge: bool) -> dict:
                 base.update(url=resource["url"], url_type="upload")
             resource = _with_upload(ctx, {**base, "id": resource_id}, record)
         resources.append(resource)
-    return _save(ctx, record, resources, organization, resource_id)
+    return _save(ctx, record, resources, resource_id)
 
 
 @action("resource_update", result="ResourceDict")
@@ -131,7 +131,7 @@ def resource_delete(ctx, params):
     :type id: string
     """
     resource_id = as_text(params, "id") or required(params, "id")
-    record, _ = _writable_dataset(ctx, _dataset_of_resource(ctx, resource_id))
+    record = _writable_dataset(ctx, _dataset_of_resource(ctx, resource_id))
     remaining = [r for r in record.get("resources", []) if r["id"] != resource_id]
     ctx.catalog.patch_dataset(record["id"], {"resources": remaining}, ctx.user.actor)
     return None
