@@ -100,3 +100,12 @@ def test_write_without_rights_fails_with_not_authorized(live_server, world, who)
     done = ckanapi("action", "package_patch", "id=kasus-dbd", "title=Diubah", *auth, "-r", live_server, check=False)
     assert done.returncode != 0 and "ckanapi.errors.NotAuthorized" in done.stderr
     assert world.catalog.get_dataset("kasus-dbd")["title"] != "Diubah"
+
+
+def test_upload_with_ckanapi(live_server, world, tmp_path):
+    data = tmp_path / "puskesmas.csv"
+    data.write_text("nama,kecamatan\nPuskesmas Arjuno,Klojen\n")
+    resource = ckanapi("action", "resource_create", "package_id=kasus-dbd", "format=CSV", f"upload@{data}",
+                       "-a", world.tokens["staf"], "-r", live_server)
+    assert resource["url_type"] == "upload" and resource["size"] == data.stat().st_size
+    assert resource["url"].endswith("/download/puskesmas.csv")
