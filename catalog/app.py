@@ -22,4 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from catalog.publish.views import bp as publish_bp
 
     app.register_blueprint(publish_bp)
+
+    from catalog import api
+
+    api.init_app(app)
     return app

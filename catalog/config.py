@@ -34,6 +34,8 @@ SETTINGS = [
     Setting("SITE_TITLE", "Portal Satu Data Kota Malang", "Name of the catalog shown on pages and in feeds."),
     Setting("DEFAULT_LANGUAGE", "id", "Language of `title` and `notes` and of the pages by default."),
     Setting("SECRET_KEY", "", "Key that signs cookies; empty means one generated and kept in HOME."),
+    Setting("API_MAX_BODY", 1048576, "Largest JSON or form body the Action API accepts, in bytes."),
+    Setting("UPLOAD_MAX_SIZE", 52428800, "Largest resource file accepted by upload, in bytes."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -219,7 +219,8 @@ def _dataset_rules(doc: dict):
     start, end = doc.get("temporal_start"), doc.get("temporal_end")
     if isinstance(start, str) and isinstance(end, str) and end < start:
         yield "temporal_end", "Must not be before temporal_start"
-    names = [t.get("name") for t in doc.get("tags") or [] if isinstance(t, dict)]
+    tags = doc.get("tags") if isinstance(doc.get("tags"), list) else []
+    names = [t.get("name") for t in tags if isinstance(t, dict) and isinstance(t.get("name"), str)]
     if len(names) != len(set(names)):
         yield "tags", "Has the same tag twice"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from catalog import indexing, schemas
+from catalog.accounts import Accounts
 from catalog.diff import diff
 from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
@@ -48,6 +49,7 @@ class Catalog:
         self.config = config
         self.store = store
         self.backend = backend
+        self.accounts = Accounts(store)
         self.auto_index = True
 
     @classmethod

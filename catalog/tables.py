@@ -167,3 +167,12 @@ search_outbox = Table(
 )
 
 Index("ix_revisions_created", revisions.c.created)
+
+downloads = Table(
+    "downloads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resource_id", ID, nullable=False, index=True),
+    Column("dataset_id", ID, nullable=False),
+    Column("created", DateTime, nullable=False),
+)

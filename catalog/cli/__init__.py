@@ -60,9 +60,9 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 def _register():
-    from catalog.cli import datasets, export, index, instance, organizations, validate_dcat
+    from catalog.cli import datasets, export, index, instance, organizations, users, validate_dcat
 
-    for module in (instance, organizations, datasets, index, export, validate_dcat):
+    for module in (instance, organizations, datasets, index, export, validate_dcat, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,7 +1,7 @@
 """Persistence on SQLAlchemy Core: the source of truth, with every revision of every record.
 
 Use ``store.reading()`` or ``store.writing()`` to get a transaction object with the queries of
-each entity (datasets, organizations, revisions, accounts, harvest sources and jobs).
+each entity (datasets, organizations, revisions, accounts, harvest sources and jobs, downloads).
 A writing transaction holds the write lock from its start on SQLite and row locks on
 PostgreSQL, so concurrent read-modify-write cycles never lose an update.
 """
@@ -14,6 +14,7 @@ from catalog import db
 from catalog.store.accounts import AccountQueries
 from catalog.store.common import isoformat, new_id, now
 from catalog.store.datasets import DatasetQueries
+from catalog.store.downloads import DownloadQueries
 from catalog.store.harvest import HarvestQueries
 from catalog.store.organizations import OrganizationQueries
 from catalog.store.revisions import RevisionQueries
@@ -21,7 +22,9 @@ from catalog.store.revisions import RevisionQueries
 __all__ = ["Store", "StoreTx", "isoformat", "new_id", "now"]
 
 
-class StoreTx(DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries):
+class StoreTx(
+    DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries, DownloadQueries
+):
     """One transaction: every query of every entity, on one connection."""
 
     def __init__(self, connection: Connection, writing: bool):

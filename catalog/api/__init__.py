@@ -1,0 +1,114 @@
+"""The CKAN-compatible Action API: ``/api/3/action/<name>`` and ``/api/action/<name>``.
+
+Reads answer GET (query string) and POST (JSON body); writes answer POST (JSON body, or
+multipart/form-data when a file is uploaded). Every answer is CKAN's envelope
+``{"help", "success", "result"}``, or ``{"help", "success": false, "error": {"__type", "message", ...}}``
+with the status that ``ERRORS`` gives the exception: one table, no ``except`` ladder.
+"""
+
+import json
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from catalog.api import datasets, misc, organizations, resources  # noqa: F401  (registers the actions)
+from catalog.api import http
+from catalog.api.registry import ACTIONS, Context
+from catalog.errors import BadRequest, CatalogError
+
+bp = Blueprint("api", __name__)
+
+
+def _error_payload(error: Exception) -> tuple[int, dict]:
+    for kind, translate in ERRORS:
+        if isinstance(error, kind):
+            return translate(error)
+    raise error  # pragma: no cover - Exception is the last row
+
+
+def _unexpected(error: Exception) -> tuple[int, dict]:
+    current_app.logger.exception("action failed", exc_info=error)
+    return 500, {"__type": "Internal Server Error", "message": "Internal server error; the error was logged"}
+
+
+ERRORS = (
+    (CatalogError, lambda e: (e.status, e.as_dict())),
+    (RequestEntityTooLarge, lambda e: (413, {"__type": "Request Too Large",
+                                             "message": "Request body larger than this server accepts"})),
+    (Exception, _unexpected),
+)
+
+
+def _envelope(name: str, status: int, **body) -> Response:
+    help_url = f"{request.host_url}api/3/action/help_show?name={name}"
+    text = json.dumps({"help": help_url, **body}, ensure_ascii=False, separators=(",", ":"))
+    return Response(text, status=status, mimetype="application/json")
+
+
+def _json_body() -> dict:
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest(f"Bad request - JSON Error: {error}") from None
+    if not isinstance(data, dict):
+        raise BadRequest(f"Bad request - JSON Error: Request data JSON decoded to {data!r:.50} "
+                         "but a dictionary was expected")
+    return data
+
+
+def _request_params(read_only: bool) -> tuple[dict, tuple]:
+    """The action's parameters (and uploaded files) from the query string or the body."""
+    if request.method == "GET":
+        if not read_only:
+            raise BadRequest("Bad request - Invalid request. Please use POST method for your request")
+        return request.args.to_dict(), ()
+    if request.mimetype == "multipart/form-data":
+        request.max_content_length = current_app.config["UPLOAD_MAX_SIZE"] + 65536
+        return request.form.to_dict(), tuple(request.files.items())
+    request.max_content_length = current_app.config["API_MAX_BODY"]
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return request.form.to_dict(), ()
+    return _json_body(), ()
+
+
+def dispatch(name: str) -> Response:
+    """Run one action and wrap its result, or its error, in CKAN's envelope."""
+    found = ACTIONS.get(name)
+    if found is None:
+        return _envelope(name, 400, success=False, error={
+            "__type": "Bad Request", "message": f"Bad request - Action name not known: {name}"})
+    try:
+        params, files = _request_params(found.read_only)
+        ctx = Context(catalog=current_app.extensions["catalog"], user=http.current_user(), files=files)
+        result = found.function(ctx, params)
+    except Exception as error:  # the one place every failure becomes an envelope
+        status, payload = _error_payload(error)
+        return _envelope(name, status, success=False, error=payload)
+    return _envelope(name, 200, success=True, result=result)
+
+
+@bp.route("/api/3/action/<name>", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/api/action/<name>", methods=["GET", "POST", "OPTIONS"])
+def action_endpoint(name):
+    if request.method == "OPTIONS":
+        return http.preflight(ACTIONS.get(name))
+    response = dispatch(name)
+    return http.finish(response, ACTIONS.get(name))
+
+
+@bp.get("/api/3")
+@bp.get("/api")
+def api_version():
+    return http.finish(Response('{"version":3}', mimetype="application/json"), None)
+
+
+def init_app(app) -> None:
+    """Register the API, its documentation and the counted download route."""
+    from catalog.api import docs, downloads
+
+    app.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
+    app.register_blueprint(downloads.bp)
