@@ -14,7 +14,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = settings.secret_key(config)
     app.extensions["catalog"] = Catalog.open(config)
 
+    from catalog import web
     from catalog.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    web.init_app(app)
     return app

@@ -30,6 +30,9 @@ SETTINGS = [
     Setting("SITE_TITLE", "Portal Satu Data Kota Malang", "Name of the catalog shown on pages and in feeds."),
     Setting("DEFAULT_LANGUAGE", "id", "Language of `title` and `notes` and of the pages by default."),
     Setting("SECRET_KEY", "", "Key that signs cookies; empty means one generated and kept in HOME."),
+    Setting("PREVIEW_MAX_BYTES", 5_000_000, "Largest CSV or XLSX file (bytes) that a resource preview fetches."),
+    Setting("PREVIEW_TIMEOUT", 10.0, "Seconds a resource preview may spend fetching its file."),
+    Setting("PREVIEW_ALLOWED_HOSTS", "", "Comma-separated hosts on loopback or private networks that previews may fetch from."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
