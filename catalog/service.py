@@ -5,6 +5,7 @@ Every write names an ``actor`` (``user:NAME``, ``harvest:JOB_ID``, ``cli``) that
 
 import copy
 import logging
+from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
@@ -56,16 +57,33 @@ class Catalog:
         self.backend.close()
         self.store.close()
 
-    def init(self) -> None:
-        """Create or migrate the database, then index whatever the outbox names."""
+    def init(self) -> indexing.Drift:
+        """Create or migrate the database, index what the outbox names, then repair index drift."""
         self.store.migrate()
         self.sync_index()
+        drift = self.check_index()
+        if drift.total:
+            log.warning(drift.summary())
+        return drift
 
     # -- search index ---------------------------------------------------------------------
 
     def sync_index(self, progress=None) -> int:
         """Index the datasets written since the last sync; returns how many outbox entries were handled."""
-        return indexing.drain_outbox(self.store, self.backend, progress=progress)
+        return indexing.drain_outbox(self.store, self.backend, progress=progress, lock=self.index_lock_path)
+
+    @property
+    def index_lock_path(self) -> Path:
+        """The file whose lock makes one process at a time the search index writer."""
+        return Path(self.config["HOME"]) / "search" / "writer.lock"
+
+    def check_index(self, fix: bool = True) -> indexing.Drift:
+        """Compare store and search index; with ``fix``, re-index or delete what differs."""
+        return indexing.check(self.store, self.backend, fix=fix, lock=self.index_lock_path)
+
+    def rebuild_index(self, progress=None) -> int:
+        """Recreate the search index from the store; returns how many datasets were indexed."""
+        return indexing.rebuild(self.store, self.backend, progress=progress, lock=self.index_lock_path)
 
     def _after_write(self) -> None:
         if not self.auto_index:

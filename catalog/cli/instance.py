@@ -9,7 +9,9 @@ from catalog.cli import pass_state
 @pass_state
 def init(state):
     """Create the instance, or migrate it to this version: database and search index."""
-    state.catalog.init()
+    drift = state.catalog.init()
+    if drift.total:
+        click.echo(drift.summary())
     click.echo(f"Instance ready in {state.config['HOME']} (database: {_safe_url(state.config['DATABASE_URL'])})")
 
 

@@ -4,24 +4,86 @@ Backends receive dataset records to index and ``Query`` objects to answer; they 
 facet counts only. The store stays the source of truth: the service loads the records for the ids.
 """
 
+import importlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from catalog.errors import CatalogError
 
 
 @dataclass(frozen=True)
+class Term:
+    """One word in ``field`` ("text" means every text field); ``prefix`` for a trailing ``*``."""
+
+    field: str
+    value: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must follow each other in one field."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive range on a date field; bounds are ISO 8601 UTC strings, None is open."""
+
+    field: str
+    low: str | None
+    high: str | None
+
+
+@dataclass(frozen=True)
+class All:
+    """Every document (``*:*``)."""
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+Node = Term | Phrase | Range | All | And | Or | Not
+
+DEFAULT_SORT = (("score", "desc"), ("metadata_modified", "desc"))
+
+
+@dataclass(frozen=True)
 class Query:
-    """A parsed search: free text, field filters, a modified-since bound, sort, paging and facets."""
+    """A parsed search, the same for every backend.
+
+    ``match`` is the parsed ``q`` (ranked); ``where`` the parts of ``fq`` that are not facet
+    selections; ``filters`` the facet selections (field -> values: OR within a field, AND across
+    fields); ``bbox`` is (west, south, east, north) in degrees. Facet counts for a field are
+    computed with that field's own selection lifted.
+    """
 
     text: str = ""
+    match: Node | None = None
+    where: Node | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    modified_since: str | None = None
-    sort: tuple[tuple[str, str], ...] = (("score", "desc"), ("metadata_modified", "desc"))
+    bbox: tuple[float, float, float, float] | None = None
+    sort: tuple[tuple[str, str], ...] = DEFAULT_SORT
     rows: int = 10
     start: int = 0
     facet_fields: tuple[str, ...] = ()
     facet_limit: int = 50
+    facet_mincount: int = 1
 
 
 @dataclass
@@ -53,6 +115,19 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Remove every document."""
 
+    def replace_all(self, batches: Iterable[list[dict]]) -> int:
+        """Replace the whole index with the records in ``batches``; returns how many were indexed.
+
+        Searches must keep seeing the old index until the new one is complete (a single commit,
+        or a new versioned index swapped in behind an alias).
+        """
+
+    def inventory(self) -> dict[str, str] | None:
+        """Every indexed id with the ``metadata_modified`` it was indexed at (for drift checks).
+
+        None means the backend keeps nothing to compare (the null backend).
+        """
+
     def close(self) -> None:
         """Release files, connections and threads."""
 
@@ -78,19 +153,29 @@ class NullBackend:
     def clear(self):
         pass
 
+    def replace_all(self, batches):
+        return sum(len(b) for b in batches)
+
+    def inventory(self):
+        return None
+
     def close(self):
         pass
 
 
-BACKENDS = {"null": NullBackend}
+BACKENDS = {
+    "null": "catalog.search:NullBackend",
+    "embedded": "catalog.search.embedded:EmbeddedBackend",
+    "elasticsearch": "catalog.search.elastic:ElasticBackend",
+}
 
 
 def open_backend(config: dict) -> SearchBackend:
     """The backend named by ``SEARCH_BACKEND``, built from its own settings."""
     name = config.get("SEARCH_BACKEND", "null")
     try:
-        backend = BACKENDS[name]
+        module, _, attribute = BACKENDS[name].partition(":")
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
         raise CatalogError(f"Unknown SEARCH_BACKEND {name!r}; known backends: {known}") from None
-    return backend.from_config(config)
+    return getattr(importlib.import_module(module), attribute).from_config(config)

@@ -113,6 +113,23 @@ class DatasetQueries:
         query = select(func.count()).select_from(datasets).where(datasets.c.state.in_(list(states)))
         return self.conn.execute(query).scalar_one()
 
+    def searchable_stamps(self) -> dict[str, str]:
+        """``{id: metadata_modified}`` of every active, public dataset: what the search index should hold."""
+        stamp = datasets.c.data["metadata_modified"].as_string()
+        query = select(datasets.c.id, stamp).where(datasets.c.state == "active", datasets.c.private.is_(False))
+        return {row[0]: row[1] for row in self.conn.execute(query)}
+
+    def searchable_datasets(self, batch: int = 1000) -> Iterator[list[dict]]:
+        """Every active, public dataset record, in batches ordered by id."""
+        query = (
+            select(datasets.c.data)
+            .where(datasets.c.state == "active", datasets.c.private.is_(False))
+            .order_by(datasets.c.id)
+            .execution_options(yield_per=batch)
+        )
+        for part in self.conn.execute(query).partitions(batch):
+            yield [dict(row.data) for row in part]
+
     def enqueue_index(self, dataset_ids: Iterable[str]) -> None:
         """Record in the outbox that these datasets must be (re-)indexed."""
         stamp = now()
