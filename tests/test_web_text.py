@@ -30,6 +30,7 @@ def test_markdown_keeps_formatting_and_drops_scripts_and_javascript_links():
     assert "<h2>Judul</h2>" in html and "<strong>tebal</strong>" in html
     assert 'href="https://x.example"' in html and 'rel="noopener noreferrer nofollow"' in html
     assert "javascript" not in html and "<script" not in html and "<iframe" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_localized_prefers_the_language_and_falls_back():

@@ -31,8 +31,10 @@ def localized(record: dict, field: str, language: str) -> str:
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown as HTML with only harmless tags, attributes and link schemes left (nh3)."""
-    rendered = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    """Markdown as HTML: raw HTML shown as text, then only harmless tags, attributes and schemes kept (nh3)."""
+    # Raw HTML in a description is shown as text, never as markup: "<" is escaped before Markdown runs.
+    source = (text or "").replace("<", "&lt;")
+    rendered = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
     # Headings start at h2 on every page: the dataset title is the only h1.
     rendered = re.sub(r"<(/?)h1>", r"<\1h2>", rendered)
     clean = nh3.clean(
