@@ -49,3 +49,8 @@ def test_labels_of_vocabularies_regions_years_and_sizes():
     assert text.years({"temporal_start": "2024-01-01"}) == "2024"
     assert text.human_size(512) == "512 B" and text.human_size(4821) == "4.7 KB"
     assert text.human_size(3 * 1024**3) == "3.0 GB" and text.human_size(None) == ""
+
+
+def test_plain_text_keeps_the_words_of_markdown():
+    source = "## Data\n\n* **Jumlah** kasus [DBD](https://x.example) per `kecamatan` & <b>kelurahan</b>\n> catatan"
+    assert text.plain_text(source) == "Data Jumlah kasus DBD per kecamatan & kelurahan catatan"
