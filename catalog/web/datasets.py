@@ -1,9 +1,9 @@
 """The dataset page and its resources' previews."""
 
-from flask import current_app, render_template
+from flask import current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from catalog.errors import CatalogError, NotFound
+from catalog.errors import NotFound
 from catalog.web import bp, catalog, i18n, preview, text
 
 PREVIEW_MESSAGES = {
@@ -43,14 +43,26 @@ def _organization(name: str) -> dict:
 def _schema_org(record: dict) -> dict | None:
     """The schema.org description of the dataset for search engines, when DCAT publishing is installed."""
     try:
-        from catalog.dcat import schema_org
+        from catalog.dcat import site_from_config
+        from catalog.publish.schema_org import schema_org
     except ImportError:
         return None
+    organizations = {o["name"]: o for o in catalog().list_organizations()}
     try:
-        return schema_org(record)
-    except (CatalogError, KeyError, ValueError, TypeError) as error:
+        return schema_org(record, site_from_config(current_app.config, organizations))
+    except (KeyError, ValueError, TypeError) as error:
         current_app.logger.warning("no schema.org description for %s: %s", record.get("name"), error)
         return None
+
+
+def _rdf_instead(name: str):
+    """The dataset's RDF when the Accept header prefers an RDF format over HTML and DCAT publishing is installed."""
+    try:
+        from catalog.publish.views import dataset_rdf, rdf_format_for
+    except ImportError:
+        return None
+    key = rdf_format_for(request.accept_mimetypes)
+    return dataset_rdf(name, key) if key else None
 
 
 def metadata_rows(record: dict, organization: dict, language: str) -> list[tuple]:
@@ -69,6 +81,9 @@ def metadata_rows(record: dict, organization: dict, language: str) -> list[tuple
 @bp.get("/dataset/<name>")
 def dataset(name: str):
     """One dataset: description, metadata, resources with downloads, provenance and history."""
+    rdf = _rdf_instead(name)
+    if rdf is not None:
+        return rdf
     language = i18n.current_language()
     record = visible_dataset(name)
     organization = _organization(record["owner_org"])
@@ -78,7 +93,7 @@ def dataset(name: str):
          "previewable": preview.preview_format(resource) is not None}
         for resource in record.get("resources") or []
     ]
-    return render_template(
+    response = make_response(render_template(
         "dataset.html", record=record, organization=organization, resources=resources,
         title=text.localized(record, "title", language),
         description=text.render_markdown(text.localized(record, "notes", language)),
@@ -86,7 +101,9 @@ def dataset(name: str):
         themes=[text.vocabulary_label("theme", code, language) for code in record.get("theme") or []],
         revisions=list(reversed(catalog().dataset_revisions(record["id"]))),
         schema_org=_schema_org(record), action_label=lambda action: ACTIONS.get(action, action),
-    )
+    ))
+    response.headers["Vary"] = "Accept, Cookie"
+    return response
 
 
 @bp.get("/dataset/<name>/resource/<resource_id>/preview")
