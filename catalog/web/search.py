@@ -155,8 +155,9 @@ def search():
     language = i18n.current_language()
     organizations = organizations_by_name()
     status, error, found = 200, None, {"count": 0, "results": [], "facets": {}}
+    params = ckan_params(request.args)
     try:
-        found = catalog().search_datasets(ckan_params(request.args))
+        found = catalog().search_datasets(params)
     except SearchQueryError as problem:
         status, error = 400, problem.message
     except SearchUnavailable as problem:
@@ -175,7 +176,7 @@ def search():
         "search.html", q=request.args.get("q", ""), count=found["count"], results=results, error=error,
         facets=facet_groups(found["facets"], request.args, organizations, language),
         chips=chips(request.args, organizations, language), pagination=pagination(request.args, found["count"]),
-        sorts=SORTS, sort=request.args.get("sort") if request.args.get("sort") in SORTS else "",
+        sorts=SORTS, sort=params["sort"],
         hidden=selected_filters(request.args),
     )
     return page, status
