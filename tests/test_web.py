@@ -256,3 +256,27 @@ def test_a_dataset_only_in_english_is_found_and_shown(client, app, site):
     app.extensions["catalog"].create_dataset(make_dataset(
         name="air-quality", title="Kualitas Udara", title_translated={"en": "Air Quality"}), actor="test")
     assert "<h1>Kualitas Udara</h1>" in page(client, "/dataset/air-quality")
+
+
+def test_search_engine_down_gives_a_503_page_and_the_home_page_still_works(client, app, site, monkeypatch):
+    from catalog.errors import SearchUnavailable
+
+    def down(query):
+        raise SearchUnavailable("index unreachable")
+
+    monkeypatch.setattr(app.extensions["catalog"].backend, "search", down)
+    html = page(client, "/dataset?q=sekolah", status=503)
+    assert "Pencarian tidak dapat dijalankan: index unreachable" in html
+    assert "0 dataset dari 2 perangkat daerah" in page(client, "/")
+
+
+def test_pages_work_without_a_search_backend(sqlite_config):
+    from catalog.app import create_app
+
+    app = create_app({**sqlite_config, "SEARCH_BACKEND": "null"})
+    app.extensions["catalog"].init()
+    fill(app.extensions["catalog"])
+    client = app.test_client()
+    assert "0 dataset ditemukan" in page(client, "/dataset?q=sekolah")
+    assert "<h1>Jumlah Sekolah Dasar per Kecamatan</h1>" in page(client, "/dataset/jumlah-sekolah-dasar")
+    app.extensions["catalog"].close()
