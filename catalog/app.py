@@ -13,6 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config)
     app.config["SECRET_KEY"] = settings.secret_key(config)
     app.extensions["catalog"] = Catalog.open(config)
+    app.extensions["catalog"].repair_index_on_start()
 
     from catalog import web
     from catalog.health import bp as health_bp

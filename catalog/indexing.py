@@ -93,7 +93,10 @@ class Drift:
 
 
 def check(store: Store, backend: SearchBackend, *, fix: bool = True, lock=None, batch: int = 500) -> Drift:
-    """Compare the store's searchable datasets with the index; re-index or delete what differs."""
+    """Compare the store's searchable datasets with the index; re-index or delete what differs.
+
+    Fixing needs the index lock; when another process holds it (a rebuild), the drift is only reported.
+    """
     inventory = backend.inventory()
     if inventory is None:
         return Drift()
@@ -106,7 +109,9 @@ def check(store: Store, backend: SearchBackend, *, fix: bool = True, lock=None, 
     )
     if not fix or not drift.total:
         return drift
-    with index_lock(lock, wait=True):
+    with index_lock(lock) as held:
+        if not held:
+            return drift
         todo = drift.missing + drift.stale + drift.extra
         for start in range(0, len(todo), batch):
             ids = set(todo[start:start + batch])

@@ -4,6 +4,7 @@ Every write names an ``actor`` (``user:NAME``, ``harvest:JOB_ID``, ``cli``) that
 """
 
 import copy
+import functools
 import logging
 from pathlib import Path
 
@@ -80,6 +81,20 @@ class Catalog:
     def check_index(self, fix: bool = True) -> indexing.Drift:
         """Compare store and search index; with ``fix``, re-index or delete what differs."""
         return indexing.check(self.store, self.backend, fix=fix, lock=self.index_lock_path)
+
+    def repair_index_on_start(self) -> indexing.Drift | None:
+        """At app start: drain the outbox and fix drift when the database is ready; never fails the start."""
+        try:
+            if not self.store.is_current():
+                return None
+            self.sync_index()
+            drift = self.check_index()
+        except CatalogError as error:
+            log.warning("search index not checked at start: %s", error.message)
+            return None
+        if drift.total:
+            log.warning(drift.summary())
+        return drift
 
     def rebuild_index(self, progress=None) -> int:
         """Recreate the search index from the store; returns how many datasets were indexed."""
@@ -259,10 +274,12 @@ class Catalog:
     # -- search ---------------------------------------------------------------------------
 
     def search_datasets(self, params: dict) -> dict:
-        """Answer CKAN package_search parameters (q, fq, sort, rows, start, facet.field, ...).
+        """Answer CKAN package_search parameters (q, fq, fq_list, sort, rows, start, facet.*, ext_bbox).
 
-        Returns ``{"count", "results": [records in rank order], "facets": {field: [(value, count)]}}``;
-        raises SearchQueryError for parameters that cannot be understood.
+        Returns ``{"count": int, "results": [records in rank order], "facets": {field: [(value, count)]},
+        "search_facets": {field: {"title": field, "items": [{"name", "display_name", "count"}]}}}``;
+        facet lists are ordered by count, then value. Raises SearchQueryError for parameters that
+        cannot be understood and SearchUnavailable when the engine fails.
         """
         from catalog.search.query import parse
 
@@ -270,4 +287,25 @@ class Catalog:
         with self.store.reading() as tx:
             found = tx.datasets_by_ids(results.ids)
         records = [found[i] for i in results.ids if indexing.searchable(found.get(i))]
-        return {"count": results.count, "results": records, "facets": results.facets}
+        return {
+            "count": results.count,
+            "results": records,
+            "facets": results.facets,
+            "search_facets": {f: _labelled(f, counts) for f, counts in results.facets.items()},
+        }
+
+
+@functools.cache
+def _facet_labels(field: str) -> dict[str, str]:
+    if field == "region":
+        return {code: entry["name"] for code, entry in schemas.region_names().items()}
+    if field in {"frequency", "theme"}:
+        return schemas.labels(field)
+    return {}
+
+
+def _labelled(field: str, counts: list[tuple[str, int]]) -> dict:
+    """CKAN's search_facets entry: items with a display name (region and frequency names from the schemas)."""
+    labels = _facet_labels(field)
+    items = [{"name": value, "display_name": labels.get(value, value), "count": n} for value, n in counts]
+    return {"title": field, "items": items}

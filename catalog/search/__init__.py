@@ -5,8 +5,8 @@ facet counts only. The store stays the source of truth: the service loads the re
 """
 
 import importlib
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from catalog.errors import CatalogError
@@ -45,16 +45,22 @@ class All:
 
 @dataclass(frozen=True)
 class And:
+    """Every item must match."""
+
     items: tuple
 
 
 @dataclass(frozen=True)
 class Or:
+    """At least one item must match."""
+
     items: tuple
 
 
 @dataclass(frozen=True)
 class Not:
+    """The item must not match."""
+
     item: object
 
 

@@ -1,7 +1,8 @@
 """The embedded search backend: a tantivy index under HOME/search/, no server.
 
-Text is analysed in Python (``analysis.py``) and indexed as whitespace-separated tokens, so the
-engine's query parser is never used: queries are built from tantivy query objects. The index has
+Text is split, lower-cased and folded by the engine (the same rules as ``analysis.words``); the
+light stemmer and the synonyms are applied in Python. The engine's query parser is never used:
+queries are built from tantivy query objects. The index has
 one writer at a time (tantivy's own lock file); a process that cannot get it raises
 SearchUnavailable and the outbox keeps the work for later.
 """
@@ -17,9 +18,16 @@ from catalog.search import tantivy_query as compiler
 from catalog.search.analysis import analyzer_for
 from catalog.search.records import DATES, KEYWORDS, TEXT, flatten
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WRITER_HEAP = 64_000_000
-FACET_SIZE_ALL = 10_000
+FACET_SIZE_ALL = 10_000  # also the per-segment count, so facet counts are exact
+REBUILD_THREADS = 2
+
+
+def text_analyzer() -> tantivy.TextAnalyzer:
+    """Split on what is not a letter or digit, lower-case, fold accents: the engine side of ``analysis.words``."""
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    return builder.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
 
 
 def build_schema() -> tantivy.Schema:
@@ -28,7 +36,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
     builder.add_text_field("stamp", stored=True, tokenizer_name="raw")
     for field in TEXT:
-        builder.add_text_field(field, tokenizer_name="whitespace")
+        builder.add_text_field(field, tokenizer_name="catalog")
     builder.add_text_field("title_sort", fast=True, tokenizer_name="raw")
     for field in KEYWORDS:
         builder.add_text_field(field, fast=True, tokenizer_name="raw")
@@ -48,11 +56,23 @@ class EmbeddedBackend:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
-        try:
-            self.engine = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        except ValueError as error:
-            raise SearchUnavailable(f"Cannot open the search index in {self.path}: {error}") from error
         self.analyzer = analyzer_for(stemmer, synonyms)
+        self.engine, self.damage = None, ""
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            engine = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            engine.register_tokenizer("catalog", text_analyzer())
+            self.engine = engine
+        except ValueError as error:
+            self.damage = str(error)
+
+    def _ready(self) -> tantivy.Index:
+        if self.engine is None:
+            raise SearchUnavailable(f"Cannot open the search index in {self.path}: {self.damage}; "
+                                    "run `catalog index rebuild`")
+        return self.engine
 
     @classmethod
     def from_config(cls, config: dict) -> "EmbeddedBackend":
@@ -61,9 +81,9 @@ class EmbeddedBackend:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _writer(self) -> tantivy.IndexWriter:
+    def _writer(self, threads: int = 1) -> tantivy.IndexWriter:
         try:
-            return self.engine.writer(heap_size=WRITER_HEAP, num_threads=1)
+            return self._ready().writer(heap_size=WRITER_HEAP * threads, num_threads=threads)
         except ValueError as error:
             raise SearchUnavailable(f"The search index is being written by another process: {error}") from error
 
@@ -90,8 +110,15 @@ class EmbeddedBackend:
         self.replace_all([])
 
     def replace_all(self, batches) -> int:
-        """Replace every document with the records in ``batches``; readers see the old index until the end."""
-        writer = self._writer()
+        """Replace every document with the records in ``batches``; readers see the old index until the end.
+
+        A damaged index (one that cannot be opened) is removed and created afresh.
+        """
+        if self.engine is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path.mkdir(parents=True)
+            self._open()
+        writer = self._writer(threads=REBUILD_THREADS)
         writer.delete_all_documents()
         count = 0
         for batch in batches:
@@ -109,7 +136,7 @@ class EmbeddedBackend:
         doc.add_text("stamp", flat["stamp"])
         doc.add_text("title_sort", flat["title_sort"])
         for field in TEXT:
-            doc.add_text(field, " ".join(self.analyzer.tokens(flat[field])))
+            doc.add_text(field, self.analyzer.prepare(flat[field]))
         for field in KEYWORDS:
             for value in flat[field]:
                 doc.add_text(field, value)
@@ -124,7 +151,7 @@ class EmbeddedBackend:
     # -- reading ------------------------------------------------------------------------------
 
     def search(self, query: Query) -> Results:
-        self.engine.reload()
+        self._ready().reload()
         searcher = self.engine.searcher()
         built = compiler.Compiler(self.schema, self.analyzer)
         try:
@@ -160,7 +187,8 @@ class EmbeddedBackend:
         facets = {}
         for lifted, fields in groups.items():
             aggregation = {
-                f: {"terms": {"field": f, "size": size, "min_doc_count": max(query.facet_mincount, 1)}}
+                f: {"terms": {"field": f, "size": size, "segment_size": FACET_SIZE_ALL,
+                              "min_doc_count": max(query.facet_mincount, 1)}}
                 for f in fields
             }
             answer = searcher.aggregate(built.query(query, lift=lifted), aggregation)
@@ -172,7 +200,7 @@ class EmbeddedBackend:
 
     def inventory(self) -> dict[str, str]:
         """Every indexed dataset id with the metadata_modified it was indexed at."""
-        self.engine.reload()
+        self._ready().reload()
         searcher = self.engine.searcher()
         total = searcher.num_docs
         if not total:

@@ -233,10 +233,10 @@ class _Parser:
         if value in {"NOT", "!"}:
             self.pos += 1
             return Not(self.parse_unary())
-        if kind == "word" and value[0] in "+-" and len(value) > 1:
+        if kind == "word" and value[0] in "+-!" and len(value) > 1:
             self.tokens[self.pos] = ("word", value[1:])
             node = self.parse_unary()
-            return Not(node) if value[0] == "-" else node
+            return node if value[0] == "+" else Not(node)
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
@@ -299,9 +299,13 @@ class _Parser:
 
     def word(self, field: str, raw: str) -> Node:
         prefix = raw.endswith("*") and not raw.endswith("\\*")
-        text = _unescape(raw[:-1] if prefix else raw)
-        if "*" in text.replace("\\*", "") or "?" in raw.replace("\\?", "") or ":" in raw.replace("\\:", ""):
+        body = raw[:-1] if prefix else raw
+        bare = re.sub(r"\\.", "", body, flags=re.S)
+        if any(c in bare for c in "*?:"):
             raise self.error(f"only a trailing * wildcard is supported, not {raw[:40]!r}")
+        if any(c in bare for c in "~^"):
+            raise self.error(f"fuzzy (~) and boost (^) syntax is not supported: {raw[:40]!r}")
+        text = _unescape(body)
         if not text:
             raise self.error(f"empty value in {raw[:40]!r}")
         if field in DATE_FIELDS:

@@ -78,13 +78,15 @@ class Compiler:
 
     def conjunction(self, items):
         """AND of items; adjacent free-text words are analysed together so multi-word synonyms match."""
-        must, must_not, run = [], [], []
+        must, must_not, should, run = [], [], [], []
         for item in (*items, None):
             if isinstance(item, Term) and item.field == "text" and not item.prefix:
                 run.append(item.value)
                 continue
             if run:
-                must.extend(self.slots(run))
+                required, optional = self.slots(run)
+                must.extend(required)
+                should.extend(optional)
                 run = []
             if isinstance(item, Not):
                 inner = self.node(item.item)
@@ -93,19 +95,28 @@ class Compiler:
             elif item is not None:
                 must.append(self.node(item))
         must = [m for m in must if m is not None]
-        if not must and not must_not:
+        if not must and not must_not and not should:
             return None
+        if not must and should and not must_not:
+            must, should = should, []
         if not must:
             must = [Q.all_query()]
-        return Q.boolean_query([(MUST, m) for m in must] + [(MUST_NOT, m) for m in must_not])
+        clauses = [(MUST, m) for m in must] + [(MUST_NOT, m) for m in must_not] + [(SHOULD, s) for s in should]
+        return Q.boolean_query(clauses)
 
-    def slots(self, words: list[str]) -> list:
-        """One query per synonym slot: any alternative, in any text field."""
-        found = []
-        for alternatives in self.analyzer.slots(words):
+    def slots(self, words: list[str]) -> tuple[list, list]:
+        """(required, optional) queries, one per synonym slot: any alternative, in any text field.
+
+        Filler words ("data", "per", "jumlah") are optional when the run has other words.
+        """
+        slots = self.analyzer.slots(words)
+        keep_all = all(self.analyzer.is_filler(slot) for slot in slots)
+        required, optional = [], []
+        for alternatives in slots:
             options = [self.tokens_anywhere(tokens, fuzzy=len(alternatives) == 1) for tokens in alternatives]
-            found.append(options[0] if len(options) == 1 else Q.boolean_query([(SHOULD, o) for o in options]))
-        return found
+            query = options[0] if len(options) == 1 else Q.boolean_query([(SHOULD, o) for o in options])
+            (required if keep_all or not self.analyzer.is_filler(alternatives) else optional).append(query)
+        return required, optional
 
     def tokens_anywhere(self, tokens: tuple[str, ...], fields=tuple(WEIGHTS), fuzzy=True):
         """Tokens (one word, or a phrase) in any of ``fields``, weighted by field."""
