@@ -27,8 +27,6 @@ def _template_helpers() -> dict:
         "site_title": current_app.config.get("SITE_TITLE", ""),
         "t": lambda record, field: text.localized(record or {}, field, language),
         "human_size": text.human_size,
-        "region_label": text.region_label,
-        "vocabulary_label": lambda name, code: text.vocabulary_label(name, code, language),
         "current_path": request.full_path.rstrip("?") if request else "/",
     }
 
