@@ -15,15 +15,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["catalog"] = Catalog.open(config)
     app.extensions["catalog"].repair_index_on_start()
 
+    from catalog import api, web
     from catalog.health import bp as health_bp
-
-    app.register_blueprint(health_bp)
-
     from catalog.publish.views import bp as publish_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(publish_bp)
-
-    from catalog import api
-
     api.init_app(app)
+    web.init_app(app)
     return app

@@ -36,6 +36,9 @@ SETTINGS = [
     Setting("SECRET_KEY", "", "Key that signs cookies; empty means one generated and kept in HOME."),
     Setting("API_MAX_BODY", 1048576, "Largest JSON or form body the Action API accepts, in bytes."),
     Setting("UPLOAD_MAX_SIZE", 52428800, "Largest resource file accepted by upload, in bytes."),
+    Setting("PREVIEW_MAX_BYTES", 5_000_000, "Largest CSV or XLSX file (bytes) that a resource preview fetches."),
+    Setting("PREVIEW_TIMEOUT", 10.0, "Seconds a resource preview may spend fetching its file."),
+    Setting("PREVIEW_ALLOWED_HOSTS", "", "Comma-separated hosts on loopback or private networks that previews may fetch from."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -67,9 +67,12 @@ def test_one_dataset_by_extension_and_by_accept(client, stored, ext, media):
     assert negotiated.headers["Vary"] == "Accept"
 
 
-def test_html_requests_are_not_acceptable_yet(client, stored):
+def test_html_requests_get_the_dataset_page_with_schema_org(client, stored):
     name = stored[0]["name"]
-    assert client.get(f"/dataset/{name}", headers={"Accept": "text/html"}).status_code == 406
+    response = client.get(f"/dataset/{name}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert b'<script type="application/ld+json">' in response.data
+    assert b'"@type": "Dataset"' in response.data or b'"@type":"Dataset"' in response.data
     assert client.get("/dataset/no-such-dataset.ttl").status_code == 404
 
 

@@ -3,7 +3,7 @@ DCAT-US data.json, the sitemap and the Atom feed. The only module of ``catalog.p
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from catalog.dcat import site_from_config
 from catalog.dcat.documents import catalog_page, dataset_document, page_url_maker
@@ -87,15 +87,6 @@ def _dataset_rdf(name: str, key: str) -> Response:
 @bp.get("/dataset/<name>.<any(ttl, rdf, jsonld):key>")
 def dataset_rdf(name: str, key: str):
     """One dataset in DCAT-AP 3."""
-    return _dataset_rdf(name, key)
-
-
-@bp.get("/dataset/<name>")
-def dataset_negotiated(name: str):
-    """One dataset in the RDF format the Accept header asks for; 406 for anything else (no HTML here)."""
-    key = rdf_format_for(request.accept_mimetypes)
-    if key is None:
-        abort(406)
     return _dataset_rdf(name, key)
 
 
