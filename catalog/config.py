@@ -29,6 +29,17 @@ SETTINGS = [
     Setting("SITE_URL", "http://127.0.0.1:5000", "Public base URL, used in links and DCAT identifiers."),
     Setting("SITE_TITLE", "Portal Satu Data Kota Malang", "Name of the catalog shown on pages and in feeds."),
     Setting("DEFAULT_LANGUAGE", "id", "Language of `title` and `notes` and of the pages by default."),
+    Setting("HARVEST_CONNECT_TIMEOUT", 10.0, "Seconds a harvest request may take to connect."),
+    Setting("HARVEST_READ_TIMEOUT", 30.0, "Seconds a harvest request may wait for the next bytes."),
+    Setting("HARVEST_DEADLINE", 120.0, "Seconds one harvest request may take in total, however the bytes trickle in."),
+    Setting("HARVEST_MAX_BYTES", 50_000_000, "Largest response body a harvester accepts, in bytes."),
+    Setting("HARVEST_RETRIES", 3, "Retries of a harvest request answered with 429 or 5xx."),
+    Setting("HARVEST_BACKOFF", 1.0, "Seconds before the first retry; doubled on each further one."),
+    Setting("HARVEST_MAX_RETRY_AFTER", 60.0, "Longest Retry-After wait (seconds) a harvester honours."),
+    Setting("HARVEST_USER_AGENT", "", "User-Agent of harvest requests; empty means open-city-catalog/VERSION (+SITE_URL)."),
+    Setting("HARVEST_WITHDRAW_LIMIT", 0.2, "Largest share of a source's datasets one harvest may withdraw (a source's config withdraw_limit overrides it)."),
+    Setting("HARVEST_LEASE_SECONDS", 900, "Seconds a harvest's source lock lasts without renewal; a killed run's lock expires after it."),
+    Setting("HARVEST_BATCH_SIZE", 200, "Datasets written per transaction during a harvest."),
     Setting("SECRET_KEY", "", "Key that signs cookies; empty means one generated and kept in HOME."),
 ]
 
