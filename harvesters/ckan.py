@@ -73,7 +73,7 @@ class CkanHarvester:
             start += self.rows
             if not page["results"] or start >= page["count"]:
                 break
-        if len(seen) < min(count, page["count"]):
+        if len(seen) < count or page["count"] != count:
             raise HarvestError(f"The listing of {self.base} changed while paging ({len(seen)} of {count}); run again")
 
     def items(self) -> Iterator[RemoteItem]:
@@ -147,7 +147,8 @@ def parse_package(package, base: str) -> dict:
         if extras.get(key) not in (None, ""):
             data[key] = str(extras.pop(key))
     for key in LIST_FIELDS:
-        if extras.get(key) not in (None, "", []):
+        geometry = key == "spatial" and str(extras.get(key, "")).lstrip().startswith("{")  # GeoJSON stays an extra
+        if extras.get(key) not in (None, "", []) and not geometry:
             data[key] = _list(extras.pop(key), key)
     for key in OBJECT_FIELDS:
         if extras.get(key) not in (None, "", {}):

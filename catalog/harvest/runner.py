@@ -51,7 +51,10 @@ def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=No
     source = catalog.get_source(source_name)
     if source["state"] != "active":
         raise CatalogError(f"Harvest source {source_name} was removed")
-    harvester_class = harvesters.get(source["type"])
+    try:
+        harvester_class = harvesters.get(source["type"])
+    except HarvestError as error:
+        raise CatalogError(str(error)) from None
     lease = None if dry_run else Lease(catalog.store, source, catalog.config.get("HARVEST_LEASE_SECONDS", 900))
     if lease:
         lease.acquire()
