@@ -26,6 +26,7 @@ from catalog import __version__
 from harvesters import HarvestError
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
 _BODY_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 
@@ -145,7 +146,7 @@ class HarvestClient:
             if "last_modified" in known:
                 sent["If-Modified-Since"] = known["last_modified"]
             response = self._fetch(url, sent)
-            if not response.is_redirect:
+            if response.status_code not in REDIRECT_STATUSES or "Location" not in response.headers:
                 return response
             url = urljoin(url, response.headers.get("Location", ""))
             self._check_redirect(url)
