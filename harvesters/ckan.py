@@ -3,8 +3,9 @@
 Paging uses ``sort=id asc`` so the order is stable however often datasets change, and ``start``/
 ``rows`` so only one page is ever held in memory. When the source was harvested before without
 errors (``source["last_harvested"]``), the run is incremental: the listing asks only for ids and
-``metadata_modified``; a package changed since then is fetched again in full, the others are
-yielded without payload (unchanged), so removals are still detected from the complete id listing.
+``metadata_modified``; a package changed since then is fetched again in full, one that the catalog
+does not hold (``source["harvested_ids"]``) through ``package_show``, and the others are yielded
+without payload (unchanged), so removals are still detected from the complete id listing.
 
 Source config: ``rows`` (page size, default 500), ``fq`` (an extra CKAN filter).
 """
@@ -46,6 +47,7 @@ class CkanHarvester:
         last = source.get("last_harvested")
         # A margin against clocks that differ between the catalog and the source.
         self.since = (dt.datetime.fromisoformat(last) - SINCE_MARGIN).isoformat() if last else None
+        self.harvested = source.get("harvested_ids") or frozenset()
 
     def _page(self, start: int, **params) -> dict:
         url = f"{self.base}/api/3/action/package_search"
@@ -81,20 +83,29 @@ class CkanHarvester:
             for package, url in self._pages():
                 yield RemoteItem(str(package.get("id")), package, url)
             return
-        changed = []
+        changed, missing = set(), []
         for package, url in self._pages(fl="id,metadata_modified"):
+            remote_id = str(package.get("id"))
             if str(package.get("metadata_modified", "")) > self.since:
-                changed.append(str(package["id"]))
+                changed.add(remote_id)
+            elif remote_id not in self.harvested:
+                missing.append(remote_id)  # old at the source but not (or no longer) in the catalog
             else:
-                yield RemoteItem(str(package["id"]), None, url)
+                yield RemoteItem(remote_id, None, url)
         if changed:
-            wanted = set(changed)
             for package, url in self._pages(fq=f"metadata_modified:[{self.since[:19]}Z TO *]"):
-                if str(package.get("id")) in wanted:
-                    wanted.discard(str(package["id"]))
+                if str(package.get("id")) in changed:
+                    changed.discard(str(package["id"]))
                     yield RemoteItem(str(package["id"]), package, url)
-            if wanted:
-                raise HarvestError(f"{len(wanted)} changed datasets of {self.base} could not be fetched again")
+        for remote_id in sorted(changed) + missing:
+            yield self._show(remote_id)
+
+    def _show(self, remote_id: str) -> RemoteItem:
+        response = self.client.get(f"{self.base}/api/3/action/package_show", params={"id": remote_id})
+        try:
+            return RemoteItem(remote_id, response.json()["result"], str(response.url))
+        except (ValueError, KeyError, TypeError) as error:
+            raise HarvestError(f"Not a CKAN package_show answer at {response.url}: {error}") from error
 
     def parse(self, item: RemoteItem) -> dict:
         return parse_package(item.payload, self.base)

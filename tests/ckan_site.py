@@ -1,7 +1,7 @@
 """A small CKAN Action API on the loopback server: package_search over a list of package dicts.
 
 It answers the way CKAN 2.9 to 2.11 do: the envelope, ``count``, ``start``/``rows`` paging over
-``sort=id asc``, ``fl`` (only some fields), and ``fq=metadata_modified:[X TO *]``.
+``sort=id asc``, ``fl`` (only some fields), ``fq=metadata_modified:[X TO *]``, and package_show.
 """
 
 import datetime as dt
@@ -83,5 +83,12 @@ def serve(server, packages: list[dict], *, base: str = "/ckan/", fail_page=None,
                            "search_facets": {}}}
         return Response(json.dumps(body), content_type="application/json;charset=utf-8")
 
+    def package_show(request):
+        found = [p for p in ordered if request.args.get("id") in (p["id"], p["name"])]
+        if not found:
+            return Response(json.dumps({"success": False, "error": {"__type": "Not Found Error"}}), status=404)
+        return Response(json.dumps({"success": True, "result": found[0]}), content_type="application/json")
+
     server.route(f"{base}api/3/action/package_search", package_search)
+    server.route(f"{base}api/3/action/package_show", package_show)
     return server.url(base)

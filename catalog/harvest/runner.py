@@ -106,7 +106,9 @@ class _Run:
             self.known = tx.source_datasets(self.source["id"])
         cache = self.source.get("http_cache") or {}
         with HarvestClient.from_config(self.catalog.config, self.source["url"], validators=cache) as client:
-            harvester = harvester_class({**self.source, "last_harvested": last_success}, client)
+            active = frozenset(rid for rid, (_, _, state) in self.known.items() if state == "active")
+            harvester = harvester_class({**self.source, "last_harvested": last_success, "harvested_ids": active},
+                                        client)
             try:
                 for item in harvester.items():
                     self._take(harvester, item)
@@ -139,7 +141,7 @@ class _Run:
             return self._tick()
         self.seen.add(remote_id)
         known = self.known.get(remote_id)
-        if item.payload is None and known:  # the source says: unchanged since the last run
+        if item.payload is None and known and known[2] == "active":  # the source says: unchanged since the last run
             self.report.counts["unchanged"] += 1
             return self._tick()
         try:
