@@ -60,9 +60,9 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 def _register():
-    from catalog.cli import datasets, harvest, instance, organizations, sources
+    from catalog.cli import datasets, demo, harvest, instance, organizations, sources
 
-    for module in (instance, organizations, datasets, sources, harvest):
+    for module in (instance, organizations, datasets, sources, harvest, demo):
         for command in module.COMMANDS:
             main.add_command(command)
 
