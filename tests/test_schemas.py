@@ -171,8 +171,5 @@ def test_schema_files_are_json_with_unique_ids():
     {"access_level": "terbuka"}, {"spatial": ["35.73", "35.73.01.1001"]}, {"publisher": {"name": ""}},
 ])
 def test_the_quick_validator_gives_the_full_verdict(change):
-    from catalog import schemas
-    from tests.builders import make_dataset
-
     record = {**make_dataset(), **change}
     assert schemas.quick_validator("dataset").is_valid(record) == schemas.validator("dataset").is_valid(record)
