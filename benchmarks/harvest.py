@@ -47,6 +47,8 @@ def serve(port_queue, count: int) -> None:
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Request, Response
 
+    from catalog.demo import QuietHandler
+
     def app(environ, start_response):
         args = Request(environ).args
         start, rows = int(args.get("start", 0)), int(args.get("rows", 10))
@@ -60,7 +62,7 @@ def serve(port_queue, count: int) -> None:
         body = json.dumps({"success": True, "result": {"count": total, "results": page}}).encode()
         return Response(body, content_type="application/json")(environ, start_response)
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     port_queue.put(server.server_port)
     server.serve_forever()
 

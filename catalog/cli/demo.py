@@ -27,7 +27,6 @@ def demo(state, no_serve, port):
     with catalog.store.reading() as tx:
         click.echo(f"The catalog holds {tx.count_datasets()} datasets of {len(catalog.list_organizations())} agencies")
     if not no_serve:
-        state.close()
         from catalog.cli.instance import serve
 
         click.get_current_context().invoke(serve, host="127.0.0.1", port=port)

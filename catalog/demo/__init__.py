@@ -10,7 +10,7 @@ import json
 import threading
 from pathlib import Path
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from catalog.demo.seeds import AGENCIES
@@ -19,11 +19,18 @@ DATA = Path(__file__).parent / "data"
 FILES = {"ckan": "{}.ckan.json", "datajson": "{}.data.json", "dcat": "{}.ttl"}
 
 
+class QuietHandler(WSGIRequestHandler):
+    """Serves without logging every request over the progress display."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
 class DemoSources:
     """Serves the demo documents on a loopback port while it is open."""
 
     def __init__(self):
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=QuietHandler)
         self.base = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._packages = {}
