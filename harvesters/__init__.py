@@ -41,7 +41,7 @@ class Harvester(Protocol):
     name: ClassVar[str]
 
     def __init__(self, source: dict, client) -> None:
-        """``source`` is the harvest source record (url, config, ...); ``client`` the harvesters.http.HarvestClient to fetch with."""
+        """``source`` is the harvest source record (url, config, ...); ``client`` a HarvestClient (harvesters.http)."""
 
     def items(self) -> Iterator[RemoteItem]:
         """Yield every item of the source, fetching page by page (never the whole source in memory).

@@ -163,13 +163,3 @@ def test_unknown_kind_is_a_clear_error():
 def test_schema_files_are_json_with_unique_ids():
     ids = [json.dumps(schemas.load(n)["$id"]) for n in schemas.FILES]
     assert len(ids) == len(set(ids))
-
-
-@pytest.mark.parametrize("change", [
-    {}, {"spatial": ["35.73.99"]}, {"frequency": "SOMETIMES"}, {"theme": ["HEAL", "XXXX"]},
-    {"contact_point": {"name": "x"}}, {"resources": [{"url": "not a url"}]}, {"tags": [{"name": "a"}]},
-    {"access_level": "terbuka"}, {"spatial": ["35.73", "35.73.01.1001"]}, {"publisher": {"name": ""}},
-])
-def test_the_quick_validator_gives_the_full_verdict(change):
-    record = {**make_dataset(), **change}
-    assert schemas.quick_validator("dataset").is_valid(record) == schemas.validator("dataset").is_valid(record)
