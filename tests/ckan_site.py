@@ -28,7 +28,8 @@ def package(spec: dict, version: str = "2.10") -> dict:
     record = {
         "id": spec["id"], "name": spec["name"], "title": spec["title"], "notes": spec["notes"], "type": "dataset",
         "state": "active", "private": False, "license_id": "cc-by-4.0", "license_title": "Creative Commons Attribution",
-        "author": None, "author_email": None, "maintainer": "Seksi Data Dinkes", "maintainer_email": "data.dinkes@malangkota.go.id",
+        "author": None, "author_email": None, "maintainer": "Seksi Data Dinkes",
+        "maintainer_email": "data.dinkes@malangkota.go.id",
         "url": "", "version": None, "owner_org": ORGANIZATION["id"], "organization": ORGANIZATION,
         "metadata_created": "2023-01-05T03:00:00.000000", "metadata_modified": spec["modified"],
         "num_resources": len(resources), "num_tags": len(spec["keywords"]), "isopen": True,
