@@ -60,9 +60,11 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 def _register():
-    from catalog.cli import datasets, export, index, instance, organizations, users, validate_dcat
+    from catalog.cli import (
+        datasets, demo, export, harvest, index, instance, organizations, sources, users, validate_dcat,
+    )
 
-    for module in (instance, organizations, datasets, index, export, validate_dcat, users):
+    for module in (instance, organizations, datasets, sources, harvest, demo, index, export, validate_dcat, users):
         for command in module.COMMANDS:
             main.add_command(command)
 
