@@ -17,11 +17,14 @@ from catalog.store.datasets import DatasetQueries
 from catalog.store.harvest import HarvestQueries
 from catalog.store.organizations import OrganizationQueries
 from catalog.store.revisions import RevisionQueries
+from catalog.store.schedules import ScheduleQueries
 
 __all__ = ["Store", "StoreTx", "isoformat", "new_id", "now"]
 
 
-class StoreTx(DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries):
+class StoreTx(
+    DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries, ScheduleQueries
+):
     """One transaction: every query of every entity, on one connection."""
 
     def __init__(self, connection: Connection, writing: bool):
