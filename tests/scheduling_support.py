@@ -1,0 +1,74 @@
+"""Helpers for the scheduler's tests: a loopback data.json server, sources, and a clock moved by hand."""
+
+import datetime as dt
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from catalog.store import new_id
+
+DATA = Path(__file__).parent / "data" / "scheduler"
+
+
+class ManualClock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self, start: dt.datetime):
+        self.moment = start
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        self.moment += dt.timedelta(**delta)
+
+
+class LoopbackServer:
+    """Serves ``tests/data/scheduler/*.json`` on 127.0.0.1; ``delay`` slows every reply; ``broken`` paths give 500."""
+
+    def __init__(self):
+        self.delay = 0.0
+        self.broken: set[str] = set()
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                time.sleep(server.delay)
+                path = DATA / self.path.lstrip("/")
+                if self.path in server.broken or not path.is_file():
+                    self.send_response(500 if self.path in server.broken else 404)
+                    self.end_headers()
+                    return
+                body = path.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/{path.lstrip('/')}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def add_source(catalog, org: dict, name: str, url: str, schedule: str | None) -> dict:
+    """Register a datajson harvest source directly in the store."""
+    record = {"id": new_id(), "name": name, "type": "datajson", "url": url, "organization": org["name"],
+              "schedule": schedule, "state": "active"}
+    with catalog.store.writing() as tx:
+        tx.insert_source(record, organization_id=org["id"])
+    return record
