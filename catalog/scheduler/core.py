@@ -6,6 +6,7 @@ dispatching, the next run is computed from *now*, never from the missed slot.
 """
 
 import datetime as dt
+import logging
 import signal
 import threading
 
@@ -32,7 +33,7 @@ class Scheduler:
         try:
             parsed = schedules.parse(row["schedule"], self.config["SCHEDULER_TIMEZONE"])
         except schedules.ScheduleError as error:
-            events.emit("schedule.invalid", source=row["name"], reason=error.message)
+            events.emit("schedule.invalid", logging.WARNING, source=row["name"], reason=error.message)
             parsed = schedules.parse(None)
         return parsed.with_jitter(row["id"], self.config["SCHEDULER_JITTER"])
 
@@ -108,7 +109,7 @@ class Scheduler:
             row = tx.source_row(source_name)
             if row is None or row.state != "active":
                 raise NotFound(f"Harvest source {source_name!r} not found")
-            tx.save_schedule(row.id, next_run=now, pending_since=None)
+            tx.save_schedule(row.id, schedule=row.schedule, next_run=now, pending_since=None)
         events.emit("job.requested", source=row.name)
         return {"source": row.name, "next_run": now}
 
