@@ -72,3 +72,51 @@ def add_source(catalog, org: dict, name: str, url: str, schedule: str | None) ->
     with catalog.store.writing() as tx:
         tx.insert_source(record, organization_id=org["id"])
     return record
+
+
+ROOT = Path(__file__).parent.parent
+
+
+class Processes:
+    """``catalog`` subprocesses in their own sessions, logging to files; all killed at the end."""
+
+    def __init__(self, tmp_path: Path, env: dict):
+        self.tmp_path = tmp_path
+        self.env = env
+        self.running: list = []
+
+    def start(self, label: str, *args: str, **extra_env):
+        import os
+        import subprocess
+        import sys
+
+        with open(self.tmp_path / f"{label}.log", "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from catalog.cli import main; main()", *args],
+                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **self.env, **extra_env},
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        process.log_path = self.tmp_path / f"{label}.log"
+        self.running.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        import os
+        import signal
+
+        for process in self.running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+
+
+def wait_for(predicate, timeout: float = 30.0, every: float = 0.2):
+    """Poll ``predicate`` until it returns something true; fail with the last value after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {predicate.__name__}: {value!r}")
+        time.sleep(every)
