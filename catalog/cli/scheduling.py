@@ -118,11 +118,12 @@ def job(state, job_id, as_json):
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
 @click.option("--name", help="Worker name shown in Redis (default: host and process id).")
+@click.option("--max-jobs", type=click.IntRange(min=1), help="Exit after this many jobs (a supervisor restarts it).")
 @pass_state
-def worker(state, burst, name):
+def worker(state, burst, name, max_jobs):
     """Run queued harvest jobs from CATALOG_QUEUE_URL (Redis) until stopped; SIGTERM finishes the current job."""
     from redis import Redis
-    from rq import Worker
+    from rq import SimpleWorker
 
     from catalog.scheduler import events
     from catalog.scheduler.dispatch import QUEUE_NAME
@@ -133,7 +134,9 @@ def worker(state, burst, name):
     events.configure()
     connection = Redis.from_url(url)
     events.emit("worker.started", queue=QUEUE_NAME, burst=burst)
-    Worker([QUEUE_NAME], connection=connection, name=name).work(burst=burst, logging_level="WARNING")
+    # Jobs run in this process (no fork per job): stopping or killing the worker stops its job too.
+    SimpleWorker([QUEUE_NAME], connection=connection, name=name).work(
+        burst=burst, max_jobs=max_jobs, logging_level="WARNING")
 
 
 COMMANDS = [scheduler, worker]
