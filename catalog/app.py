@@ -14,7 +14,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = settings.secret_key(config)
     app.extensions["catalog"] = Catalog.open(config)
 
+    from catalog.admin import bp as admin_bp
     from catalog.health import bp as health_bp
+    from catalog.metrics import bp as metrics_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(metrics_bp)
     return app

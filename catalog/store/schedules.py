@@ -3,7 +3,7 @@
 from sqlalchemy import and_, func, insert, or_, select, update
 
 from catalog.store.common import now
-from catalog.tables import harvest_errors, harvest_jobs, harvest_schedules, harvest_sources
+from catalog.tables import datasets, harvest_errors, harvest_jobs, harvest_schedules, harvest_sources, organizations
 
 RUNNING = "running"
 
@@ -92,3 +92,11 @@ class ScheduleQueries:
         """How many jobs there are in each status."""
         query = select(harvest_jobs.c.status, func.count()).group_by(harvest_jobs.c.status)
         return {status: count for status, count in self.conn.execute(query)}
+
+    def datasets_by_organization(self) -> dict[str, int]:
+        """How many active datasets each organization (by name) publishes."""
+        query = (select(organizations.c.name, func.count(datasets.c.id))
+                 .select_from(organizations.outerjoin(datasets, and_(datasets.c.organization_id == organizations.c.id,
+                                                                     datasets.c.state == "active")))
+                 .group_by(organizations.c.name).order_by(organizations.c.name))
+        return {name: count for name, count in self.conn.execute(query)}
