@@ -4,6 +4,7 @@ Every write names an ``actor`` (``user:NAME``, ``harvest:JOB_ID``, ``cli``) that
 """
 
 import copy
+import hashlib
 import logging
 
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +38,16 @@ def _check(record: dict, kind: str) -> None:
     errors = schemas.validate(record, kind)
     if errors:
         raise ValidationError(errors)
+
+
+def _free_name(tx: StoreTx, wanted: str, source_name: str, remote_id: str) -> str:
+    """``wanted`` if free, else the same tagged with the source's name, else with a digest of the remote id."""
+    if not tx.name_taken(wanted):
+        return wanted
+    tagged = f"{wanted[:99 - len(source_name)]}-{source_name}"
+    if not tx.name_taken(tagged):
+        return tagged
+    return f"{wanted[:91]}-{hashlib.sha256(remote_id.encode()).hexdigest()[:8]}"
 
 
 class Catalog:
@@ -246,6 +257,89 @@ class Catalog:
                 tx.update_dataset(record, organization_id=organization.id, revision=number, **provenance)
         except IntegrityError as error:
             raise ValidationError({"name": [NAME_TAKEN]}) from error
+
+    # -- harvest sources and harvested datasets -------------------------------------------
+
+    def add_source(self, data: dict, actor: str) -> dict:
+        """Register a harvest source (or bring back a removed one of the same name)."""
+        record = _clean(data, drop=("id", "state", "created", "http_cache"))
+        _check(record, "harvest_source")
+        with self.store.writing() as tx:
+            organization = tx.organization_row(record["organization"])
+            if organization is None or organization.state != "active":
+                raise ValidationError({"organization": ["Organization does not exist"]})
+            row = tx.source_row(record["name"], for_update=True)
+            if row is not None and row.state == "active":
+                raise ValidationError({"name": ["A harvest source with this name already exists"]})
+            record.update(id=row.id if row else new_id(), state="active",
+                          created=row.data.get("created") if row else isoformat(now()))
+            if row is None:
+                tx.insert_source(record, organization_id=organization.id)
+            else:
+                tx.update_source(record)
+            tx.add_revision("harvest_source", record["id"], "create", actor, record)
+        return record
+
+    def get_source(self, key: str) -> dict:
+        """The harvest source with id or name ``key`` (any state); NotFound otherwise."""
+        with self.store.reading() as tx:
+            row = tx.source_row(key)
+        if row is None:
+            raise NotFound(f"Harvest source not found: {key}")
+        return dict(row.data)
+
+    def list_sources(self) -> list[dict]:
+        """Active harvest sources, by name."""
+        with self.store.reading() as tx:
+            return tx.list_sources()
+
+    def remove_source(self, key: str, actor: str) -> dict:
+        """Retire a harvest source: it is no longer harvested; its datasets and job history stay."""
+        with self.store.writing() as tx:
+            row = tx.source_row(key, for_update=True)
+            if row is None or row.state != "active":
+                raise NotFound(f"Harvest source not found: {key}")
+            record = {**row.data, "state": "withdrawn"}
+            tx.update_source(record)
+            tx.add_revision("harvest_source", record["id"], "withdraw", actor, record)
+        return record
+
+    def save_source_cache(self, key: str, validators: dict) -> None:
+        """Keep the HTTP validators (ETag, Last-Modified) of a source's documents for the next run."""
+        with self.store.writing() as tx:
+            row = tx.source_row(key, for_update=True)
+            tx.update_source({**row.data, "http_cache": validators})
+
+    def write_harvested(self, entries: list[dict], actor: str) -> None:
+        """Create or update harvested datasets in one transaction, each with its revision.
+
+        Each entry holds ``data`` (the dataset dict), ``source`` (the source record), ``remote_id``,
+        ``content_hash`` and ``harvest`` (provenance). The dataset is found by (source, remote id)
+        only, so another source's dataset is never touched; a new dataset whose name is taken gets a
+        deterministic distinct one. A ValidationError rolls back the whole batch.
+        """
+        with self.store.writing() as tx:
+            for entry in entries:
+                source = entry["source"]
+                row = tx.dataset_by_remote_id(source["id"], entry["remote_id"], for_update=True)
+                data = {**entry["data"], "owner_org": source["organization"]}
+                data["name"] = row.name if row else _free_name(tx, data.get("name", ""), source["name"],
+                                                               entry["remote_id"])
+                record = self._prepare(tx, data, existing=dict(row.data) if row else None)
+                record.update(state="active", harvest=entry["harvest"])
+                self._write(tx, record, row, "update" if row else "create", actor, source_id=source["id"],
+                            remote_id=entry["remote_id"], content_hash=entry["content_hash"])
+        self._after_write()
+
+    def withdraw_harvested(self, dataset_ids: list[str], actor: str) -> None:
+        """Withdraw datasets that vanished from their source, in one transaction."""
+        with self.store.writing() as tx:
+            for dataset_id in dataset_ids:
+                row = self._locked_dataset(tx, dataset_id)
+                if row.state != "withdrawn":
+                    record = {**row.data, "state": "withdrawn", "metadata_modified": isoformat(now())}
+                    self._write(tx, record, row, "withdraw", actor)
+        self._after_write()
 
     # -- search ---------------------------------------------------------------------------
 

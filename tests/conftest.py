@@ -113,3 +113,13 @@ def runner(sqlite_config):
         return cli_runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
 
     return invoke
+
+
+@pytest.fixture
+def http_server():
+    """A real HTTP server on 127.0.0.1 (port 0) to which a test adds routes; stopped afterwards."""
+    from tests.http_server import LoopbackServer
+
+    server = LoopbackServer()
+    yield server
+    server.stop()

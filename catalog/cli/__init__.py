@@ -60,9 +60,9 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 def _register():
-    from catalog.cli import datasets, instance, organizations, scheduling
+    from catalog.cli import datasets, harvest, instance, organizations, scheduling, sources
 
-    for module in (instance, organizations, datasets, scheduling):
+    for module in (instance, organizations, datasets, sources, harvest, scheduling):
         for command in module.COMMANDS:
             main.add_command(command)
 

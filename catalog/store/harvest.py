@@ -1,9 +1,11 @@
 """Harvest sources and the jobs run on them."""
 
-from sqlalchemy import insert, select, update
+import datetime as dt
 
-from catalog.store.common import looks_like_id, now
-from catalog.tables import harvest_sources
+from sqlalchemy import insert, or_, select, update
+
+from catalog.store.common import isoformat, looks_like_id, now
+from catalog.tables import datasets, harvest_errors, harvest_jobs, harvest_sources
 
 
 class HarvestQueries:
@@ -43,3 +45,75 @@ class HarvestQueries:
         """Harvest sources in the given states, by name."""
         query = select(harvest_sources.c.data).where(harvest_sources.c.state.in_(list(states)))
         return [dict(row.data) for row in self.conn.execute(query.order_by(harvest_sources.c.name))]
+
+    def take_lease(self, source_id: str, owner: str, seconds: float) -> bool:
+        """Lock the source for ``owner`` until now + ``seconds``, unless another owner holds a live lease."""
+        stamp = now()
+        free = or_(
+            harvest_sources.c.lease_owner.is_(None),
+            harvest_sources.c.lease_expires < stamp,
+            harvest_sources.c.lease_owner == owner,
+        )
+        result = self.conn.execute(
+            update(harvest_sources)
+            .where(harvest_sources.c.id == source_id, free)
+            .values(lease_owner=owner, lease_expires=stamp + dt.timedelta(seconds=seconds))
+        )
+        return result.rowcount == 1
+
+    def release_lease(self, source_id: str, owner: str) -> None:
+        """Give up ``owner``'s lock on the source."""
+        self.conn.execute(
+            update(harvest_sources)
+            .where(harvest_sources.c.id == source_id, harvest_sources.c.lease_owner == owner)
+            .values(lease_owner=None, lease_expires=None)
+        )
+
+    def source_datasets(self, source_id: str) -> dict[str, tuple]:
+        """Every dataset harvested from the source: remote id -> (dataset id, content hash, state)."""
+        query = select(datasets.c.remote_id, datasets.c.id, datasets.c.content_hash, datasets.c.state).where(
+            datasets.c.source_id == source_id
+        )
+        return {row.remote_id: (row.id, row.content_hash, row.state) for row in self.conn.execute(query)}
+
+    def insert_job(self, job: dict) -> None:
+        """Store a new harvest job."""
+        self.conn.execute(insert(harvest_jobs).values(**job))
+
+    def finish_job(self, job_id: str, *, status: str, counts: dict, message: str | None) -> None:
+        """Mark a job finished with its outcome."""
+        self.conn.execute(
+            update(harvest_jobs)
+            .where(harvest_jobs.c.id == job_id)
+            .values(status=status, counts=counts, message=message, finished=now())
+        )
+
+    def add_job_errors(self, job_id: str, errors: list[dict]) -> None:
+        """Record per-record errors of a job: dicts with remote_id, path and message."""
+        if errors:
+            self.conn.execute(insert(harvest_errors), [{"job_id": job_id, **e} for e in errors])
+
+    def list_jobs(self, source_id: str | None = None, limit: int = 50) -> list[dict]:
+        """The newest jobs (of one source, or of all), newest first, with their source's name."""
+        query = (
+            select(harvest_jobs, harvest_sources.c.name.label("source"))
+            .join(harvest_sources, harvest_sources.c.id == harvest_jobs.c.source_id)
+            .order_by(harvest_jobs.c.created.desc(), harvest_jobs.c.id)
+            .limit(limit)
+        )
+        if source_id:
+            query = query.where(harvest_jobs.c.source_id == source_id)
+        return [_job(row) for row in self.conn.execute(query)]
+
+    def job_errors(self, job_id: str) -> list[dict]:
+        """The per-record errors of a job, in the order they happened."""
+        query = select(harvest_errors).where(harvest_errors.c.job_id == job_id).order_by(harvest_errors.c.id)
+        return [{"remote_id": r.remote_id, "path": r.path, "message": r.message} for r in self.conn.execute(query)]
+
+
+def _job(row) -> dict:
+    return {
+        "id": row.id, "source": row.source, "status": row.status, "dry_run": row.dry_run,
+        "created": isoformat(row.created), "started": isoformat(row.started), "finished": isoformat(row.finished),
+        "counts": dict(row.counts or {}), "message": row.message,
+    }

@@ -1,0 +1,232 @@
+"""Run one harvest job: list, map, diff by content hash, write in batches, withdraw what vanished."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import harvesters
+from catalog.errors import CatalogError, ValidationError
+from catalog.harvest.lease import Lease
+from catalog.store import isoformat, new_id, now
+from harvesters import HarvestError, RecordError
+from harvesters.http import HarvestClient, NotModified
+
+COUNTS = ("added", "updated", "unchanged", "withdrawn", "failed")
+
+
+@dataclass
+class HarvestReport:
+    """What one harvest did (or, for a dry run, would do)."""
+
+    job_id: str
+    source: str
+    dry_run: bool
+    status: str = "running"
+    message: str | None = None
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    errors: list = field(default_factory=list)
+    planned: dict = field(default_factory=lambda: {"added": [], "updated": [], "withdrawn": []})
+
+    def as_dict(self) -> dict:
+        return {"job_id": self.job_id, "source": self.source, "dry_run": self.dry_run, "status": self.status,
+                "message": self.message, "counts": self.counts, "errors": self.errors}
+
+
+def content_hash(data: dict) -> str:
+    """A digest of a mapped dataset that changes exactly when its content does."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def withdraw_limit(catalog, source: dict) -> float:
+    """The largest share of the source one run may withdraw: the source's config, else the setting."""
+    configured = (source.get("config") or {}).get("withdraw_limit")
+    return float(configured if configured is not None else catalog.config.get("HARVEST_WITHDRAW_LIMIT", 0.2))
+
+
+def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=None) -> HarvestReport:
+    """Harvest one source now. ``progress(done, errors)`` is called after every item.
+
+    Raises SourceLocked when another run holds the source; every other failure ends up in the report.
+    """
+    source = catalog.get_source(source_name)
+    if source["state"] != "active":
+        raise CatalogError(f"Harvest source {source_name} was removed")
+    try:
+        harvester_class = harvesters.get(source["type"])
+    except HarvestError as error:
+        raise CatalogError(str(error)) from None
+    lease = None if dry_run else Lease(catalog.store, source, catalog.config.get("HARVEST_LEASE_SECONDS", 900))
+    if lease:
+        lease.acquire()
+    report = HarvestReport(job_id=new_id(), source=source["name"], dry_run=dry_run)
+    auto_index, catalog.auto_index = catalog.auto_index, False
+    try:
+        with catalog.store.writing() as tx:
+            last = _last_success(tx, source["id"])
+            tx.insert_job({"id": report.job_id, "source_id": source["id"], "status": "running", "dry_run": dry_run,
+                           "created": now(), "started": now(), "counts": report.counts})
+        _Run(catalog, source, report, lease, progress).execute(harvester_class, last)
+        with catalog.store.writing() as tx:
+            tx.add_job_errors(report.job_id, report.errors)
+            tx.finish_job(report.job_id, status=report.status, counts=report.counts, message=report.message)
+    finally:
+        catalog.auto_index = auto_index
+        if lease:
+            lease.release()
+    if not dry_run:
+        catalog.sync_index()
+    return report
+
+
+def _last_success(tx, source_id: str) -> str | None:
+    """When the last complete, error-free run started: the base of an incremental run."""
+    for job in tx.list_jobs(source_id, limit=20):
+        if not job["dry_run"]:
+            clean = job["status"] == "finished" and not job["counts"].get("failed")
+            return job["started"] if clean else None
+    return None
+
+
+class _Run:
+    """The state of one job while its items stream through."""
+
+    def __init__(self, catalog, source, report, lease, progress):
+        self.catalog = catalog
+        self.source = source
+        self.report = report
+        self.lease = lease
+        self.progress = progress
+        self.batch_size = int(catalog.config.get("HARVEST_BATCH_SIZE", 200))
+        self.pending = []
+        self.seen = set()
+        self.done = 0
+
+    def execute(self, harvester_class, last_success) -> None:
+        with self.catalog.store.reading() as tx:
+            self.known = tx.source_datasets(self.source["id"])
+        cache = self.source.get("http_cache") or {}
+        with HarvestClient.from_config(self.catalog.config, self.source["url"], validators=cache) as client:
+            active = frozenset(rid for rid, (_, _, state) in self.known.items() if state == "active")
+            harvester = harvester_class({**self.source, "last_harvested": last_success, "harvested_ids": active},
+                                        client)
+            try:
+                for item in harvester.items():
+                    self._take(harvester, item)
+                self._flush()
+            except NotModified:
+                self._flush()
+                self._finish_unchanged()
+                return
+            except (HarvestError, CatalogError) as error:
+                self._flush_quietly()
+                self.report.status, self.report.message = "failed", str(error)
+                return
+            self._withdraw_vanished()
+            if not self.report.dry_run and client.validators != cache:
+                self.catalog.save_source_cache(self.source["name"], client.validators)
+
+    def _tick(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.report.counts["failed"])
+
+    def _fail(self, remote_id: str, path: str | None, message: str) -> None:
+        self.report.counts["failed"] += 1
+        self.report.errors.append({"remote_id": remote_id, "path": path, "message": message})
+
+    def _take(self, harvester, item) -> None:
+        remote_id = item.remote_id
+        if remote_id in self.seen:
+            self._fail(remote_id, None, "The source lists this id more than once; the later copy was skipped")
+            return self._tick()
+        self.seen.add(remote_id)
+        known = self.known.get(remote_id)
+        if item.payload is None and known and known[2] == "active":  # the source says: unchanged since the last run
+            self.report.counts["unchanged"] += 1
+            return self._tick()
+        try:
+            data = harvester.parse(item)
+        except RecordError as error:
+            self._fail(remote_id, error.path, error.message)
+            return self._tick()
+        except Exception as error:  # one broken record must not stop the run
+            self._fail(remote_id, None, f"{error.__class__.__name__}: {error}")
+            return self._tick()
+        digest = content_hash(data)
+        if known and known[1] == digest and known[2] == "active":
+            self.report.counts["unchanged"] += 1
+            return self._tick()
+        kind = "updated" if known else "added"
+        harvest = {"source": self.source["name"], "remote_id": remote_id, "job_id": self.report.job_id,
+                   "harvested_at": isoformat(now())}
+        if item.url:
+            harvest["url"] = item.url
+        self.pending.append({"data": data, "source": self.source, "remote_id": remote_id,
+                             "content_hash": digest, "harvest": harvest, "kind": kind})
+        if len(self.pending) >= self.batch_size:
+            self._flush()
+        self._tick()
+
+    def _flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        if self.report.dry_run:
+            return self._plan(batch)
+        if self.lease:
+            self.lease.renew()
+        actor = f"harvest:{self.report.job_id}"
+        try:
+            self.catalog.write_harvested(batch, actor)
+            written = batch
+        except ValidationError:
+            written = []
+            for entry in batch:  # find the broken ones: each alone in its own transaction
+                try:
+                    self.catalog.write_harvested([entry], actor)
+                    written.append(entry)
+                except ValidationError as error:
+                    for path, messages in error.errors.items():
+                        self._fail(entry["remote_id"], path, "; ".join(messages))
+        for entry in written:
+            self.report.counts[entry["kind"]] += 1
+
+    def _flush_quietly(self) -> None:
+        """Keep what was mapped before a source failure: those datasets are complete new versions."""
+        try:
+            self._flush()
+        except CatalogError:
+            pass
+
+    def _plan(self, batch) -> None:
+        for entry in batch:
+            self.report.counts[entry["kind"]] += 1
+            self.report.planned[entry["kind"]].append(entry["remote_id"])
+
+    def _finish_unchanged(self) -> None:
+        active = [rid for rid, (_, _, state) in self.known.items() if state == "active"]
+        self.report.counts["unchanged"] += len(set(active) - self.seen)
+        self.report.status, self.report.message = "finished", "The source has not changed since the last run"
+
+    def _withdraw_vanished(self) -> None:
+        active = {rid: ids[0] for rid, ids in self.known.items() if ids[2] == "active"}
+        vanished = sorted(rid for rid in active if rid not in self.seen)
+        limit = withdraw_limit(self.catalog, self.source)
+        if active and len(vanished) / len(active) > limit:
+            self.report.status = "refused"
+            self.report.message = (
+                f"Refused to withdraw {len(vanished)} of {len(active)} datasets ({len(vanished) / len(active):.0%}), "
+                f"more than the limit of {limit:.0%}; nothing was withdrawn. Check the source, or raise its "
+                f"withdraw_limit if the removals are real."
+            )
+            return
+        self.report.status = "finished"
+        if self.report.dry_run:
+            self.report.planned["withdrawn"] = vanished
+            self.report.counts["withdrawn"] = len(vanished)
+            return
+        for start in range(0, len(vanished), self.batch_size):
+            chunk = vanished[start:start + self.batch_size]
+            self.catalog.withdraw_harvested([active[rid] for rid in chunk], f"harvest:{self.report.job_id}")
+            self.report.counts["withdrawn"] += len(chunk)
+
