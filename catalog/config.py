@@ -42,7 +42,7 @@ SETTINGS = [
     Setting("HARVEST_BATCH_SIZE", 200, "Datasets written per transaction during a harvest."),
     Setting("SECRET_KEY", "", "Key that signs cookies; empty means one generated and kept in HOME."),
     Setting("QUEUE_URL", "", "Redis URL (redis://host:6379/0) of the harvest job queue; empty runs jobs in the scheduler."),
-    Setting("HARVEST_RUNNER", "catalog.harvest:run_source", "module:function that runs one harvest of a source."),
+    Setting("HARVEST_RUNNER", "catalog.harvest:run_harvest", "module:function that runs one harvest of a source."),
     Setting("SCHEDULER_TICK", 5.0, "Seconds between two checks of the scheduler for due sources."),
     Setting("SCHEDULER_JITTER", 900.0, "Largest per-source delay in seconds added to schedules (at most a tenth of the interval)."),
     Setting("SCHEDULER_TIMEZONE", "Asia/Jakarta", "Time zone in which cron fields and schedule words are read."),

@@ -65,10 +65,23 @@ class LoopbackServer:
         self.httpd.server_close()
 
 
+TEST_SETTINGS = {"SCHEDULER_JITTER": 0.0, "SCHEDULER_TIMEZONE": "UTC", "HARVEST_RETRIES": 0,
+                 "ALERT_FAILURE_STREAK": 2, "ALERT_WEBHOOK_URL": ""}
+TEST_ENV = {"CATALOG_SCHEDULER_JITTER": "0", "CATALOG_SCHEDULER_TIMEZONE": "UTC", "CATALOG_HARVEST_RETRIES": "0"}
+
+
 def add_source(catalog, org: dict, name: str, url: str, schedule: str | None) -> dict:
-    """Register a datajson harvest source directly in the store."""
+    """Register a data.json harvest source of ``org`` through the catalog."""
+    data = {"name": name, "type": "datajson", "url": url, "organization": org["name"]}
+    if schedule:
+        data["schedule"] = schedule
+    return catalog.add_source(data, actor="test")
+
+
+def insert_source_row(catalog, org: dict, name: str, url: str) -> dict:
+    """Store a MANUAL source row as is, bypassing validation (for names no form would accept)."""
     record = {"id": new_id(), "name": name, "type": "datajson", "url": url, "organization": org["name"],
-              "schedule": schedule, "state": "active"}
+              "state": "active"}
     with catalog.store.writing() as tx:
         tx.insert_source(record, organization_id=org["id"])
     return record

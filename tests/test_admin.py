@@ -11,7 +11,7 @@ from catalog.scheduler.dispatch import Inline
 from catalog.store import new_id, now
 from catalog.tables import api_tokens
 from tests.builders import make_organization
-from tests.scheduling_support import LoopbackServer, add_source
+from tests.scheduling_support import TEST_SETTINGS, LoopbackServer, add_source, insert_source_row
 
 ADMIN_TOKEN = "tok-admin-" + "a" * 30
 EDITOR_TOKEN = "tok-editor-" + "b" * 30
@@ -28,15 +28,14 @@ def _user_with_token(catalog, name, token, sysadmin, revoked=None):
 @pytest.fixture
 def site(app):
     catalog = app.extensions["catalog"]
-    catalog.config.update(HARVEST_RUNNER="tests.loopback_runner:run_source", SCHEDULER_JITTER=0.0,
-                          SCHEDULER_TIMEZONE="UTC", ALERT_FAILURE_STREAK=2)
+    catalog.config.update(TEST_SETTINGS)
     _user_with_token(catalog, "walidata", ADMIN_TOKEN, sysadmin=True)
     _user_with_token(catalog, "editor", EDITOR_TOKEN, sysadmin=False)
     _user_with_token(catalog, "former", "tok-revoked-" + "c" * 30, sysadmin=True, revoked=now())
     org = catalog.create_organization(make_organization(), actor="test")
     server = LoopbackServer()
     add_source(catalog, org, "dinkes", server.url("dinkes.json"), "DAILY")
-    add_source(catalog, org, "dishub-<b>", server.url("dishub.json"), "MANUAL")
+    insert_source_row(catalog, org, "dishub-<b>", server.url("dishub.json"))
     server.broken.add("/dinkes.json")
     scheduler = Scheduler(catalog, Inline(catalog))
     for _ in range(2):
@@ -83,7 +82,8 @@ def test_job_page_lists_the_per_record_errors(client, site):
         job = tx.recent_jobs(source.id)[0]
     page = client.get(f"/admin/job/{job['id']}", headers=_header()).get_data(as_text=True)
     assert "finished" in page and "added=2" in page and "failed=1" in page
-    assert "<td>dinkes-tanpa-judul</td><td>title</td><td>title is required</td>" in page
+    assert ("<td>dinkes-tanpa-judul</td><td>dataset[2].(entry)</td><td>Not a valid DCAT-US 1.1 entry: "
+            "dataset[2].(entry): &#39;title&#39; is a required property</td>") in page
     assert client.get(f"/admin/job/{new_id()}", headers=_header()).status_code == 404
 
 

@@ -7,14 +7,13 @@ import pytest
 from catalog import config as settings
 from catalog.service import Catalog
 from tests.builders import make_organization
-from tests.scheduling_support import LoopbackServer, add_source
+from tests.scheduling_support import TEST_ENV, LoopbackServer, add_source
 
 
 @pytest.fixture
 def instance(sqlite_config, monkeypatch):
-    monkeypatch.setenv("CATALOG_HARVEST_RUNNER", "tests.loopback_runner:run_source")
-    monkeypatch.setenv("CATALOG_SCHEDULER_JITTER", "0")
-    monkeypatch.setenv("CATALOG_SCHEDULER_TIMEZONE", "UTC")
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
     catalog = Catalog.open(settings.load({"HOME": sqlite_config["HOME"]}, environ={}))
     catalog.init()
     org = catalog.create_organization(make_organization(), actor="test")
@@ -43,10 +42,10 @@ def test_run_now_then_once_harvests_and_job_shows_record_errors(runner, instance
     assert "started 1 harvest(s): dinkes" in result.output
     status = {row["name"]: row for row in json.loads(runner("scheduler", "status", "--json").output)}
     job = status["dinkes"]["last_job"]
-    assert job["status"] == "finished" and job["counts"]["seen"] == 3
+    assert job["status"] == "finished" and job["counts"]["added"] == 2
     shown = runner("scheduler", "job", job["id"]).output
     assert "status=finished" in shown and "added=2" in shown
-    assert "error remote_id=dinkes-tanpa-judul path=title title is required" in shown
+    assert "error remote_id=dinkes-tanpa-judul path=dataset[2].(entry) Not a valid DCAT-US 1.1 entry" in shown
 
 
 def test_expected_errors_are_one_line(runner, instance):
@@ -60,3 +59,13 @@ def test_worker_needs_a_queue_url(runner, instance, monkeypatch):
     monkeypatch.delenv("CATALOG_QUEUE_URL", raising=False)
     result = runner("worker", "--burst")
     assert result.exit_code == 1 and "CATALOG_QUEUE_URL is not set" in result.output
+
+
+def test_source_list_shows_the_next_run_and_source_add_checks_the_schedule(runner, instance):
+    listed = {r["name"]: r for r in json.loads(runner("source", "list", "--json").output)}
+    assert listed["dinkes"]["next_run"].endswith(":00:00Z") and listed["dishub"]["next_run"] is None
+    table = runner("source", "list").output
+    assert "HOURLY" in table and listed["dinkes"]["next_run"] in table
+    result = runner("source", "add", "dispar", "--type", "datajson", "--url", "http://127.0.0.1:9/data.json",
+                    "--org", "dinkes", "--schedule", "every tuesday")
+    assert result.exit_code == 2 and "--schedule" in result.output and "every tuesday" in result.output

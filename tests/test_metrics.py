@@ -5,7 +5,7 @@ import re
 from catalog.scheduler.core import Scheduler
 from catalog.scheduler.dispatch import Inline
 from tests.builders import make_dataset, make_organization
-from tests.scheduling_support import LoopbackServer, add_source
+from tests.scheduling_support import TEST_SETTINGS, LoopbackServer, add_source, insert_source_row
 
 
 def _samples(text):
@@ -14,14 +14,14 @@ def _samples(text):
 
 def test_metrics_count_jobs_datasets_and_source_health(client, app):
     catalog = app.extensions["catalog"]
-    catalog.config.update(HARVEST_RUNNER="tests.loopback_runner:run_source", SCHEDULER_JITTER=0.0, ALERT_FAILURE_STREAK=1)
+    catalog.config.update(TEST_SETTINGS, ALERT_FAILURE_STREAK=1)
     dinkes = catalog.create_organization(make_organization(), actor="test")
     catalog.create_organization(make_organization(name="dishub", title="Dinas Perhubungan"), actor="test")
     for _ in range(2):
         catalog.create_dataset(make_dataset(owner_org="dinkes"), actor="test")
     server = LoopbackServer()
     add_source(catalog, dinkes, "dinkes", server.url("dinkes.json"), "MANUAL")
-    add_source(catalog, dinkes, 'odd"name', server.url("missing.json"), "MANUAL")
+    insert_source_row(catalog, dinkes, 'odd"name', server.url("missing.json"))
     scheduler = Scheduler(catalog, Inline(catalog))
     scheduler.request_run("dinkes")
     scheduler.request_run('odd"name')
@@ -34,7 +34,7 @@ def test_metrics_count_jobs_datasets_and_source_health(client, app):
     samples = _samples(text)
     assert samples['catalog_harvest_jobs{status="finished"}'] == 1
     assert samples['catalog_harvest_jobs{status="failed"}'] == 1
-    assert samples['catalog_datasets{organization="dinkes"}'] == 2
+    assert samples['catalog_datasets{organization="dinkes"}'] == 4  # two made here, two harvested
     assert samples['catalog_datasets{organization="dishub"}'] == 0
     assert 0 <= samples['catalog_source_last_success_age_seconds{source="dinkes"}'] < 60
     assert 'catalog_source_last_success_age_seconds{source="odd\\"name"}' not in samples

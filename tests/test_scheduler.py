@@ -13,7 +13,7 @@ from catalog.scheduler.dispatch import InProcess, Inline
 from catalog.scheduler.health import check_alerts, source_health
 from catalog.store import new_id, now
 from catalog.tables import harvest_jobs, harvest_schedules, harvest_sources
-from tests.scheduling_support import LoopbackServer, ManualClock, add_source
+from tests.scheduling_support import TEST_SETTINGS, LoopbackServer, ManualClock, add_source
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ def server():
 
 @pytest.fixture
 def sched_catalog(catalog):
-    catalog.config.update(HARVEST_RUNNER="tests.loopback_runner:run_source", SCHEDULER_JITTER=0.0,
-                          SCHEDULER_TIMEZONE="UTC", ALERT_FAILURE_STREAK=2, ALERT_WEBHOOK_URL="")
+    catalog.config.update(TEST_SETTINGS)
     return catalog
 
 
@@ -57,7 +56,7 @@ def test_new_source_is_planned_and_runs_once_when_due(sched_catalog, org, server
     assert scheduler.tick() == ["dinkes"]
     jobs = _jobs(sched_catalog, source["id"])
     assert [j["status"] for j in jobs] == ["finished"]
-    assert jobs[0]["counts"] == {"seen": 3, "added": 2, "failed": 1}
+    assert jobs[0]["counts"] == {"added": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 1}
     assert _state(sched_catalog, source["id"]).next_run == planned + dt.timedelta(hours=1)
     assert scheduler.tick() == []
 

@@ -8,7 +8,7 @@ import pytest
 from catalog import config as settings
 from catalog.service import Catalog
 from tests.builders import make_organization
-from tests.scheduling_support import LoopbackServer, Processes, add_source, wait_for
+from tests.scheduling_support import TEST_ENV, LoopbackServer, Processes, add_source, wait_for
 
 
 @pytest.fixture
@@ -19,9 +19,8 @@ def instance(tmp_path):
     org = catalog.create_organization(make_organization(), actor="test")
     server = LoopbackServer()
     processes = Processes(tmp_path, {
-        "CATALOG_HOME": str(home), "CATALOG_HARVEST_RUNNER": "tests.loopback_runner:run_source",
-        "CATALOG_SCHEDULER_TICK": "0.3", "CATALOG_SCHEDULER_JITTER": "0", "CATALOG_SCHEDULER_TIMEZONE": "UTC",
-        "CATALOG_TEST_LEASE_SECONDS": "3",
+        "CATALOG_HOME": str(home), "CATALOG_SCHEDULER_TICK": "0.3", **TEST_ENV,
+        "CATALOG_HARVEST_LEASE_SECONDS": "3",
     })
     yield catalog, org, server, processes
     processes.stop_all()
@@ -48,8 +47,10 @@ def test_scheduler_process_harvests_two_sources_on_a_short_cron(instance):
     assert scheduler.wait(30) == 0
     log = scheduler.log_path.read_text()
     assert "event=scheduler.started queue=in-process" in log
-    assert "event=job.end source=dinkes" in log and "count_seen=3" in log
-    assert "event=job.end source=dishub" in log and "count_seen=1" in log
+    assert "event=job.end source=dinkes" in log and "event=job.end source=dishub" in log
+    assert "count_added=2" in log and "count_added=1" in log and "count_unchanged=2" in log
+    with catalog.store.reading() as tx:
+        assert tx.datasets_by_organization() == {"dinkes": 3}
     assert "event=scheduler.stopped" in log
     for source in (dinkes, dishub):
         jobs = _jobs(catalog, source["id"])

@@ -11,7 +11,7 @@ from catalog import config as settings
 from catalog.service import Catalog
 from catalog.tables import harvest_sources
 from tests.builders import make_organization
-from tests.scheduling_support import LoopbackServer, Processes, add_source, wait_for
+from tests.scheduling_support import TEST_ENV, LoopbackServer, Processes, add_source, wait_for
 
 REDIS_URL = os.environ.get("CATALOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
@@ -47,9 +47,7 @@ def instance(tmp_path, redis_url):
     org = catalog.create_organization(make_organization(), actor="test")
     server = LoopbackServer()
     processes = Processes(tmp_path, {
-        "CATALOG_HOME": str(home), "CATALOG_HARVEST_RUNNER": "tests.loopback_runner:run_source",
-        "CATALOG_QUEUE_URL": redis_url, "CATALOG_SCHEDULER_TICK": "0.3", "CATALOG_SCHEDULER_JITTER": "0",
-        "CATALOG_SCHEDULER_TIMEZONE": "UTC", "CATALOG_TEST_LEASE_SECONDS": "2",
+        "CATALOG_HOME": str(home), "CATALOG_QUEUE_URL": redis_url, "CATALOG_SCHEDULER_TICK": "0.3", **TEST_ENV, "CATALOG_HARVEST_LEASE_SECONDS": "2",
     })
     yield catalog, org, server, processes
     processes.stop_all()

@@ -152,5 +152,10 @@ class Scheduler:
         self.shutdown()
 
 
+def next_runs(catalog) -> dict:
+    """Each active source's next run by name (planning the new ones), None for manual sources."""
+    return {row["name"]: row["next_run"] for row in Scheduler(catalog, dispatcher=None).plan()}
+
+
 def _iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") + "Z" if moment else "never"

@@ -8,7 +8,7 @@ import httpx
 from catalog.scheduler import events
 from catalog.store.common import now
 
-FAILED = {"failed", "expired", "abandoned", "error"}
+FAILED = {"failed", "expired", "abandoned", "interrupted", "refused"}
 OPEN = {"queued", "running", "pending", "new"}
 WEBHOOK_TIMEOUT = 5.0
 

@@ -1,8 +1,8 @@
 """Running one scheduled harvest, in the scheduler's own thread or in a queue worker.
 
 The harvest itself is the runner's (``HARVEST_RUNNER``, a ``module:function`` called as
-``run_source(catalog, source_name, actor=...) -> job dict``); it takes the source's lease,
-records the job and its per-record errors, and releases the lease.
+``run(catalog, source_name)``, returning the job as a dict or as an object with ``as_dict()``); it
+takes the source's lease, records the job and its per-record errors, and releases the lease.
 """
 
 import importlib
@@ -11,15 +11,12 @@ from catalog import config as settings
 from catalog.errors import CatalogError, NotFound
 from catalog.scheduler import events
 
-ACTOR = "scheduler"
-
-
 def load_runner(config: dict):
     """The function that ``HARVEST_RUNNER`` names."""
     target = config["HARVEST_RUNNER"]
     module_name, _, function = target.partition(":")
     try:
-        return getattr(importlib.import_module(module_name), function or "run_source")
+        return getattr(importlib.import_module(module_name), function or "run_harvest")
     except (ImportError, AttributeError) as error:
         raise CatalogError(f"HARVEST_RUNNER {target!r} cannot be loaded: {error}") from None
 
@@ -34,7 +31,7 @@ def run_scheduled(catalog, source_id: str) -> dict | None:
     runner = load_runner(catalog.config)
     events.emit("job.start", source=row.name)
     try:
-        job = runner(catalog, row.name, actor=ACTOR)
+        job = _as_job(runner(catalog, row.name))
     except CatalogError as error:
         events.emit("job.refused", source=row.name, reason=error.message)
         return None
@@ -43,6 +40,13 @@ def run_scheduled(catalog, source_id: str) -> dict | None:
         raise
     events.emit("job.end", source=row.name, job=job.get("id"), status=job.get("status"),
                 **{f"count_{k}": v for k, v in sorted((job.get("counts") or {}).items())})
+    return job
+
+
+def _as_job(result) -> dict:
+    """The runner's result as a job dict with ``id``, ``status``, ``counts`` and ``message``."""
+    job = dict(result.as_dict() if hasattr(result, "as_dict") else result)
+    job.setdefault("id", job.get("job_id"))
     return job
 
 
