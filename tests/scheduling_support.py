@@ -1,12 +1,16 @@
 """Helpers for the scheduler's tests: a loopback data.json server, sources, and a clock moved by hand."""
 
 import datetime as dt
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from werkzeug.wrappers import Response
+
+from catalog import config as settings
+from catalog.service import Catalog
 from catalog.store import new_id
+from tests.builders import make_organization
+from tests.http_server import LoopbackServer as HttpServer
 
 DATA = Path(__file__).parent / "data" / "scheduler"
 
@@ -25,44 +29,36 @@ class ManualClock:
 
 
 class LoopbackServer:
-    """Serves ``tests/data/scheduler/*.json`` on 127.0.0.1; ``delay`` slows every reply; ``broken`` paths give 500."""
+    """The data.json documents of ``tests/data/scheduler`` on a loopback server.
+
+    ``delay`` slows every reply; paths in ``broken`` answer 500; ``hits`` counts requests per path.
+    """
 
     def __init__(self):
         self.delay = 0.0
         self.broken: set[str] = set()
-        self.hits: dict[str, int] = {}
-        server = self
+        self.server = HttpServer()
+        for path in sorted(DATA.glob("*.json")):
+            self.server.route(f"/{path.name}", lambda request, path=path: self._answer(request, path))
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                time.sleep(server.delay)
-                path = DATA / self.path.lstrip("/")
-                if self.path in server.broken or not path.is_file():
-                    self.send_response(500 if self.path in server.broken else 404)
-                    self.end_headers()
-                    return
-                body = path.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def _answer(self, request, path: Path) -> Response:
+        time.sleep(self.delay)
+        if request.path in self.broken:
+            return Response(b"", status=500)
+        return Response(path.read_bytes(), content_type="application/json")
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+    @property
+    def hits(self) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for path, _ in self.server.hits:
+            counted[path] = counted.get(path, 0) + 1
+        return counted
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/{path.lstrip('/')}"
+        return self.server.url(f"/{path.lstrip('/')}")
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.stop()
 
 
 TEST_SETTINGS = {"SCHEDULER_JITTER": 0.0, "SCHEDULER_TIMEZONE": "UTC", "HARVEST_RETRIES": 0,
@@ -121,6 +117,29 @@ class Processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(10)
+
+
+def start_instance(tmp_path: Path, **env: str):
+    """An initialised SQLite instance with the Dinas Kesehatan organization, the document server and
+    a ``Processes`` whose ``catalog`` commands use that instance; returns all four."""
+    home = tmp_path / "instance"
+    catalog = Catalog.open(settings.load({"HOME": str(home)}, environ={}))
+    catalog.init()
+    org = catalog.create_organization(make_organization(), actor="test")
+    processes = Processes(tmp_path, {"CATALOG_HOME": str(home), "CATALOG_SCHEDULER_TICK": "0.3", **TEST_ENV, **env})
+    return catalog, org, LoopbackServer(), processes
+
+
+def stop_instance(catalog, server, processes) -> None:
+    processes.stop_all()
+    server.close()
+    catalog.close()
+
+
+def jobs_of(catalog, source_id: str) -> list[dict]:
+    """The source's jobs, newest first."""
+    with catalog.store.reading() as tx:
+        return tx.recent_jobs(source_id)
 
 
 def wait_for(predicate, timeout: float = 30.0, every: float = 0.2):

@@ -3,17 +3,18 @@
 import datetime as dt
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import insert, select, update
+from werkzeug.wrappers import Response
 
 from catalog.scheduler.core import Scheduler
 from catalog.scheduler.dispatch import InProcess, Inline
 from catalog.scheduler.health import check_alerts, source_health
 from catalog.store import new_id, now
 from catalog.tables import harvest_jobs, harvest_schedules, harvest_sources
-from tests.scheduling_support import TEST_SETTINGS, LoopbackServer, ManualClock, add_source
+from tests.http_server import LoopbackServer as HttpServer
+from tests.scheduling_support import TEST_SETTINGS, LoopbackServer, ManualClock, add_source, jobs_of
 
 
 @pytest.fixture
@@ -35,11 +36,6 @@ def clock():
     return ManualClock(start)
 
 
-def _jobs(catalog, source_id):
-    with catalog.store.reading() as tx:
-        return tx.recent_jobs(source_id)
-
-
 def _state(catalog, source_id):
     with catalog.store.reading() as tx:
         return tx.conn.execute(select(harvest_schedules).where(harvest_schedules.c.source_id == source_id)).first()
@@ -54,7 +50,7 @@ def test_new_source_is_planned_and_runs_once_when_due(sched_catalog, org, server
 
     clock.moment = planned
     assert scheduler.tick() == ["dinkes"]
-    jobs = _jobs(sched_catalog, source["id"])
+    jobs = jobs_of(sched_catalog, source["id"])
     assert [j["status"] for j in jobs] == ["finished"]
     assert jobs[0]["counts"] == {"added": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 1}
     assert _state(sched_catalog, source["id"]).next_run == planned + dt.timedelta(hours=1)
@@ -68,7 +64,7 @@ def test_runs_missed_during_downtime_happen_once_not_as_a_burst(sched_catalog, o
     restarted = Scheduler(sched_catalog, Inline(sched_catalog), clock)
     assert restarted.tick() == ["dinkes"]
     assert restarted.tick() == []
-    assert len(_jobs(sched_catalog, source["id"])) == 1
+    assert len(jobs_of(sched_catalog, source["id"])) == 1
     assert server.hits["/dinkes.json"] == 1
     assert _state(sched_catalog, source["id"]).next_run > clock.moment
 
@@ -97,7 +93,7 @@ def test_a_source_whose_lease_is_held_is_skipped_not_run_twice(sched_catalog, or
                         .values(lease_owner="other-host:1", lease_expires=now() + dt.timedelta(minutes=5)))
     clock.advance(hours=1)
     assert scheduler.tick() == []
-    assert _jobs(sched_catalog, source["id"]) == []
+    assert jobs_of(sched_catalog, source["id"]) == []
     assert "/dinkes.json" not in server.hits
     assert _state(sched_catalog, source["id"]).next_run > clock.moment
 
@@ -116,7 +112,7 @@ def test_a_job_whose_lease_lapsed_is_expired_and_the_source_runs_at_its_next_slo
     assert scheduler.reap() == []
     clock.advance(hours=1)
     assert scheduler.tick() == ["dinkes"]
-    assert [j["status"] for j in _jobs(sched_catalog, source["id"])] == ["finished", "expired"]
+    assert [j["status"] for j in jobs_of(sched_catalog, source["id"])] == ["finished", "expired"]
 
 
 def test_run_now_starts_a_manual_source_on_the_next_tick(sched_catalog, org, server, clock):
@@ -144,28 +140,11 @@ def test_an_unreadable_schedule_is_treated_as_manual(sched_catalog, org, server,
     assert "event=schedule.invalid source=dinkes" in caplog.text
 
 
-class _Webhook:
-    def __init__(self):
-        self.received = []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                hook.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-
-
 def test_a_failing_source_alerts_once_with_a_webhook_and_clears_when_it_recovers(sched_catalog, org, server, clock):
-    hook = _Webhook()
-    sched_catalog.config["ALERT_WEBHOOK_URL"] = hook.url
+    received = []
+    hook = HttpServer()
+    sched_catalog.config["ALERT_WEBHOOK_URL"] = hook.route("/hook", lambda request: (
+        received.append(json.loads(request.get_data())) or Response(b"", status=204)))
     source = add_source(sched_catalog, org, "dinkes", server.url("dinkes.json"), "HOURLY")
     server.broken.add("/dinkes.json")
     scheduler = Scheduler(sched_catalog, Inline(sched_catalog), clock)
@@ -176,7 +155,7 @@ def test_a_failing_source_alerts_once_with_a_webhook_and_clears_when_it_recovers
     health = {h["name"]: h for h in source_health(sched_catalog)}["dinkes"]
     assert health["failure_streak"] == 3 and health["alerting"]
     assert health["last_job"]["status"] == "failed" and "dinkes.json" in health["last_job"]["message"]
-    assert [(m["source"], m["failure_streak"]) for m in hook.received] == [("dinkes", 2)]
+    assert [(m["source"], m["failure_streak"]) for m in received] == [("dinkes", 2)]
 
     server.broken.clear()
     clock.advance(hours=1)
@@ -186,8 +165,7 @@ def test_a_failing_source_alerts_once_with_a_webhook_and_clears_when_it_recovers
     assert health["last_success"] is not None
     assert check_alerts(sched_catalog) == []
     assert _state(sched_catalog, source["id"]).alerted_streak == 0
-    hook.httpd.shutdown()
-    hook.httpd.server_close()
+    hook.stop()
 
 
 def test_stopping_abandons_a_job_that_outlives_the_grace_period(sched_catalog, org, server, clock):
@@ -200,13 +178,13 @@ def test_stopping_abandons_a_job_that_outlives_the_grace_period(sched_catalog, o
     assert scheduler.tick() == ["dinkes"]
     started = threading.Event()
     for _ in range(100):
-        if _jobs(sched_catalog, source["id"]):
+        if jobs_of(sched_catalog, source["id"]):
             started.set()
             break
         started.wait(0.05)
     assert started.is_set()
     scheduler.shutdown()
-    [job] = _jobs(sched_catalog, source["id"])
+    [job] = jobs_of(sched_catalog, source["id"])
     assert job["status"] == "abandoned"
     with sched_catalog.store.reading() as tx:
         assert not tx.lease_is_held(source["id"])

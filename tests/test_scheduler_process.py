@@ -5,32 +5,14 @@ import signal
 
 import pytest
 
-from catalog import config as settings
-from catalog.service import Catalog
-from tests.builders import make_organization
-from tests.scheduling_support import TEST_ENV, LoopbackServer, Processes, add_source, wait_for
+from tests.scheduling_support import add_source, jobs_of, start_instance, stop_instance, wait_for
 
 
 @pytest.fixture
 def instance(tmp_path):
-    home = tmp_path / "instance"
-    catalog = Catalog.open(settings.load({"HOME": str(home)}, environ={}))
-    catalog.init()
-    org = catalog.create_organization(make_organization(), actor="test")
-    server = LoopbackServer()
-    processes = Processes(tmp_path, {
-        "CATALOG_HOME": str(home), "CATALOG_SCHEDULER_TICK": "0.3", **TEST_ENV,
-        "CATALOG_HARVEST_LEASE_SECONDS": "3",
-    })
+    catalog, org, server, processes = start_instance(tmp_path, CATALOG_HARVEST_LEASE_SECONDS="3")
     yield catalog, org, server, processes
-    processes.stop_all()
-    server.close()
-    catalog.close()
-
-
-def _jobs(catalog, source_id):
-    with catalog.store.reading() as tx:
-        return tx.recent_jobs(source_id)
+    stop_instance(catalog, server, processes)
 
 
 def test_scheduler_process_harvests_two_sources_on_a_short_cron(instance):
@@ -40,7 +22,7 @@ def test_scheduler_process_harvests_two_sources_on_a_short_cron(instance):
     scheduler = processes.start("scheduler", "scheduler")
 
     def both_ran_twice():
-        return all(len([j for j in _jobs(catalog, s["id"]) if j["status"] == "finished"]) >= 2 for s in (dinkes, dishub))
+        return all(len([j for j in jobs_of(catalog, s["id"]) if j["status"] == "finished"]) >= 2 for s in (dinkes, dishub))
 
     wait_for(both_ran_twice, timeout=40)
     scheduler.send_signal(signal.SIGTERM)
@@ -53,7 +35,7 @@ def test_scheduler_process_harvests_two_sources_on_a_short_cron(instance):
         assert tx.datasets_by_organization() == {"dinkes": 3}
     assert "event=scheduler.stopped" in log
     for source in (dinkes, dishub):
-        jobs = _jobs(catalog, source["id"])
+        jobs = jobs_of(catalog, source["id"])
         assert all(j["status"] in {"finished", "abandoned"} for j in jobs)
         starts = sorted((j["started"], j["finished"]) for j in jobs)
         assert all(earlier[1] <= later[0] for earlier, later in zip(starts, starts[1:])), "jobs overlapped"
@@ -65,11 +47,11 @@ def test_sigterm_abandons_the_running_job_and_frees_its_lease_then_a_restart_car
     server.delay = 30
     scheduler = processes.start("scheduler", "scheduler", CATALOG_SCHEDULER_STOP_GRACE="1")
     processes.start("run-now", "scheduler", "run-now", "dinkes").wait(30)
-    wait_for(lambda: [j for j in _jobs(catalog, dinkes["id"]) if j["status"] == "running"], timeout=30)
+    wait_for(lambda: [j for j in jobs_of(catalog, dinkes["id"]) if j["status"] == "running"], timeout=30)
 
     scheduler.send_signal(signal.SIGTERM)
     assert scheduler.wait(30) == 0
-    [job] = _jobs(catalog, dinkes["id"])
+    [job] = jobs_of(catalog, dinkes["id"])
     assert job["status"] == "abandoned" and job["finished"] is not None
     with catalog.store.reading() as tx:
         assert not tx.lease_is_held(dinkes["id"])
@@ -78,8 +60,8 @@ def test_sigterm_abandons_the_running_job_and_frees_its_lease_then_a_restart_car
     server.delay = 0
     restarted = processes.start("scheduler-2", "scheduler")
     processes.start("run-now-2", "scheduler", "run-now", "dinkes").wait(30)
-    wait_for(lambda: [j for j in _jobs(catalog, dinkes["id"]) if j["status"] == "finished"], timeout=30)
+    wait_for(lambda: [j for j in jobs_of(catalog, dinkes["id"]) if j["status"] == "finished"], timeout=30)
     restarted.send_signal(signal.SIGTERM)
     assert restarted.wait(30) == 0
-    assert [j["status"] for j in _jobs(catalog, dinkes["id"])] == ["finished", "abandoned"]
+    assert [j["status"] for j in jobs_of(catalog, dinkes["id"])] == ["finished", "abandoned"]
     assert os.path.exists(restarted.log_path)

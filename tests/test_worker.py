@@ -7,11 +7,8 @@ import signal
 import pytest
 from sqlalchemy import select
 
-from catalog import config as settings
-from catalog.service import Catalog
 from catalog.tables import harvest_sources
-from tests.builders import make_organization
-from tests.scheduling_support import TEST_ENV, LoopbackServer, Processes, add_source, wait_for
+from tests.scheduling_support import add_source, jobs_of, start_instance, stop_instance, wait_for
 
 REDIS_URL = os.environ.get("CATALOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
@@ -41,27 +38,13 @@ def redis_url():
 
 @pytest.fixture
 def instance(tmp_path, redis_url):
-    home = tmp_path / "instance"
-    catalog = Catalog.open(settings.load({"HOME": str(home)}, environ={}))
-    catalog.init()
-    org = catalog.create_organization(make_organization(), actor="test")
-    server = LoopbackServer()
-    processes = Processes(tmp_path, {
-        "CATALOG_HOME": str(home), "CATALOG_QUEUE_URL": redis_url, "CATALOG_SCHEDULER_TICK": "0.3", **TEST_ENV, "CATALOG_HARVEST_LEASE_SECONDS": "2",
-    })
+    catalog, org, server, processes = start_instance(tmp_path, CATALOG_QUEUE_URL=redis_url, CATALOG_HARVEST_LEASE_SECONDS="2")
     yield catalog, org, server, processes
-    processes.stop_all()
-    server.close()
-    catalog.close()
-
-
-def _jobs(catalog, source_id):
-    with catalog.store.reading() as tx:
-        return tx.recent_jobs(source_id)
+    stop_instance(catalog, server, processes)
 
 
 def _finished(catalog, source_id):
-    return [j for j in _jobs(catalog, source_id) if j["status"] == "finished"]
+    return [j for j in jobs_of(catalog, source_id) if j["status"] == "finished"]
 
 
 def test_two_workers_share_the_jobs_the_scheduler_enqueues(instance):
@@ -90,20 +73,20 @@ def test_a_worker_killed_mid_job_leaves_an_expired_job_and_the_source_runs_again
     first = processes.start("worker-1", "worker", "--name", f"test-worker-a-{os.getpid()}")
     scheduler = processes.start("scheduler", "scheduler")
     processes.start("run-now", "scheduler", "run-now", "dinkes").wait(30)
-    wait_for(lambda: [j for j in _jobs(catalog, source["id"]) if j["status"] == "running"], timeout=30)
+    wait_for(lambda: [j for j in jobs_of(catalog, source["id"]) if j["status"] == "running"], timeout=30)
     with catalog.store.reading() as tx:
         owner = tx.conn.execute(select(harvest_sources.c.lease_owner).where(harvest_sources.c.id == source["id"])).scalar()
     assert owner is not None
 
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
-    wait_for(lambda: [j for j in _jobs(catalog, source["id"]) if j["status"] == "expired"], timeout=30)
+    wait_for(lambda: [j for j in jobs_of(catalog, source["id"]) if j["status"] == "expired"], timeout=30)
     assert "event=job.expired source=dinkes" in scheduler.log_path.read_text()
 
     server.delay = 0
     processes.start("worker-2", "worker", "--name", f"test-worker-b-{os.getpid()}")
     processes.start("run-now-2", "scheduler", "run-now", "dinkes").wait(30)
     wait_for(lambda: _finished(catalog, source["id"]), timeout=30)
-    assert [j["status"] for j in _jobs(catalog, source["id"])] == ["finished", "expired"]
+    assert [j["status"] for j in jobs_of(catalog, source["id"])] == ["finished", "expired"]
     scheduler.send_signal(signal.SIGTERM)
     assert scheduler.wait(30) == 0
