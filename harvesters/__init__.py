@@ -41,13 +41,15 @@ class Harvester(Protocol):
     name: ClassVar[str]
 
     def __init__(self, source: dict, client) -> None:
-        """``source`` is the harvest source record (url, config, ...); ``client`` an httpx.Client to use."""
+        """``source`` is the harvest source record (url, config, ...); ``client`` a HarvestClient (harvesters.http)."""
 
     def items(self) -> Iterator[RemoteItem]:
         """Yield every item of the source, fetching page by page (never the whole source in memory).
 
         Raise HarvestError when the listing cannot be completed; the runner then withdraws
-        nothing. Must not validate or store anything.
+        nothing. Must not validate or store anything. An item whose payload is None means
+        "unchanged since ``source['last_harvested']``" and may only be yielded for remote ids in
+        ``source['harvested_ids']`` (the ids the catalog holds from this source).
         """
 
     def parse(self, item: RemoteItem) -> dict:

@@ -60,9 +60,9 @@ pass_state = click.make_pass_decorator(CliState)
 
 
 def _register():
-    from catalog.cli import datasets, harvest, instance, organizations, scheduling, sources
+    from catalog.cli import datasets, demo, harvest, instance, organizations, scheduling, sources
 
-    for module in (instance, organizations, datasets, sources, harvest, scheduling):
+    for module in (instance, organizations, datasets, sources, harvest, demo, scheduling):
         for command in module.COMMANDS:
             main.add_command(command)
 
