@@ -55,7 +55,7 @@ def test_sigterm_abandons_the_running_job_and_frees_its_lease_then_a_restart_car
     assert job["status"] == "abandoned" and job["finished"] is not None
     with catalog.store.reading() as tx:
         assert not tx.lease_is_held(dinkes["id"])
-    assert f"event=job.abandoned source_id={dinkes['id']} job={job['id']}" in scheduler.log_path.read_text()
+    assert f"event=job.abandoned source=dinkes job={job['id']}" in scheduler.log_path.read_text()
 
     server.delay = 0
     restarted = processes.start("scheduler-2", "scheduler")

@@ -11,6 +11,7 @@ import signal
 import threading
 
 from catalog import schedule as schedules
+from catalog.errors import NotFound
 from catalog.scheduler import events
 from catalog.scheduler.health import check_alerts
 
@@ -102,8 +103,6 @@ class Scheduler:
 
     def request_run(self, source_name: str) -> dict:
         """Make the source due now ("run now"); the next tick starts it."""
-        from catalog.errors import NotFound
-
         now = self.clock.now()
         with self.catalog.store.writing() as tx:
             row = tx.source_row(source_name)
@@ -132,7 +131,7 @@ class Scheduler:
             for source_id in abandoned:
                 job_id = tx.running_job_id(source_id)
                 if job_id and tx.close_job(job_id, ABANDONED, "The scheduler stopped before this job finished."):
-                    events.emit("job.abandoned", source_id=source_id, job=job_id)
+                    events.emit("job.abandoned", source=tx.source_row(source_id).name, job=job_id)
                 tx.expire_lease(source_id)
         events.emit("scheduler.stopped", abandoned=len(abandoned), unstarted=len(unstarted))
 

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+import time
 
 log = logging.getLogger("catalog.scheduler")
 
@@ -27,7 +28,7 @@ def configure(stream=None) -> None:
     """Send the scheduler's and workers' events to ``stream`` (stderr) with a UTC timestamp and level."""
     handler = logging.StreamHandler(stream or sys.stderr)
     formatter = logging.Formatter("ts=%(asctime)s level=%(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%SZ")
-    formatter.converter = __import__("time").gmtime
+    formatter.converter = time.gmtime
     handler.setFormatter(formatter)
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
