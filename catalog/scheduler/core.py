@@ -41,15 +41,17 @@ class Scheduler:
     def plan(self) -> list[dict]:
         """Every active source's state, giving a next run to those new or whose schedule changed."""
         now = self.clock.now()
-        with self.catalog.store.writing() as tx:
+        with self.catalog.store.reading() as tx:
             rows = tx.schedule_rows()
-            for row in rows:
-                new = row["alerted_streak"] is None
-                if new or row["planned_schedule"] != row["schedule"]:
-                    row["next_run"] = self.schedule_of(row).next_after(now)
-                    tx.save_schedule(row["id"], schedule=row["schedule"], next_run=row["next_run"])
-                    events.emit("schedule.planned", source=row["name"], schedule=row["schedule"] or "MANUAL",
-                                next_run=_iso(row["next_run"]))
+        stale = [row for row in rows if row["alerted_streak"] is None or row["planned_schedule"] != row["schedule"]]
+        if not stale:
+            return rows
+        with self.catalog.store.writing() as tx:
+            for row in stale:
+                row["next_run"] = self.schedule_of(row).next_after(now)
+                tx.save_schedule(row["id"], schedule=row["schedule"], next_run=row["next_run"])
+                events.emit("schedule.planned", source=row["name"], schedule=row["schedule"] or "MANUAL",
+                            next_run=_iso(row["next_run"]))
         return rows
 
     def tick(self) -> list[str]:
