@@ -16,11 +16,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["catalog"].repair_index_on_start()
 
     from catalog import api, web
+    from catalog.admin import bp as admin_bp
     from catalog.health import bp as health_bp
+    from catalog.metrics import bp as metrics_bp
     from catalog.publish.views import bp as publish_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(publish_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(metrics_bp)
     api.init_app(app)
     web.init_app(app)
     return app

@@ -50,6 +50,15 @@ SETTINGS = [
     Setting("PREVIEW_MAX_BYTES", 5_000_000, "Largest CSV or XLSX file (bytes) that a resource preview fetches."),
     Setting("PREVIEW_TIMEOUT", 10.0, "Seconds a resource preview may spend fetching its file."),
     Setting("PREVIEW_ALLOWED_HOSTS", "", "Comma-separated hosts on loopback or private networks that previews may fetch from."),
+    Setting("QUEUE_URL", "", "Redis URL (redis://host:6379/0) of the harvest job queue; empty runs jobs in the scheduler."),
+    Setting("HARVEST_RUNNER", "catalog.harvest:run_harvest", "module:function that runs one harvest of a source."),
+    Setting("SCHEDULER_TICK", 5.0, "Seconds between two checks of the scheduler for due sources."),
+    Setting("SCHEDULER_JITTER", 900.0, "Largest per-source delay in seconds added to schedules (at most a tenth of the interval)."),
+    Setting("SCHEDULER_TIMEZONE", "Asia/Jakarta", "Time zone in which cron fields and schedule words are read."),
+    Setting("SCHEDULER_STOP_GRACE", 30.0, "Seconds a stopping scheduler lets a running job finish before abandoning it."),
+    Setting("SCHEDULER_PENDING_TIMEOUT", 3600.0, "Seconds a queued job may wait for a worker before it is queued again."),
+    Setting("ALERT_FAILURE_STREAK", 2, "Failed runs in a row after which a source is shown as alerting."),
+    Setting("ALERT_WEBHOOK_URL", "", "URL that receives a JSON POST when a source starts alerting; empty sends none."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

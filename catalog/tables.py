@@ -166,6 +166,17 @@ search_outbox = Table(
     Column("created", DateTime, nullable=False),
 )
 
+harvest_schedules = Table(
+    "harvest_schedules",
+    metadata,
+    Column("source_id", ID, ForeignKey("harvest_sources.id"), primary_key=True),
+    Column("schedule", String(100)),
+    Column("next_run", DateTime),
+    Column("pending_since", DateTime),
+    Column("last_dispatched", DateTime),
+    Column("alerted_streak", Integer, nullable=False, server_default="0"),
+)
+
 Index("ix_revisions_created", revisions.c.created)
 
 downloads = Table(

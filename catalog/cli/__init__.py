@@ -61,10 +61,12 @@ pass_state = click.make_pass_decorator(CliState)
 
 def _register():
     from catalog.cli import (
-        datasets, demo, export, harvest, index, instance, organizations, sources, users, validate_dcat,
+        datasets, demo, export, harvest, index, instance, organizations, scheduling, sources, users, validate_dcat,
     )
 
-    for module in (instance, organizations, datasets, sources, harvest, demo, index, export, validate_dcat, users):
+    modules = (instance, organizations, datasets, sources, harvest, scheduling, demo, index, export, validate_dcat,
+               users)
+    for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -18,7 +18,8 @@ def source():
 @click.option("--url", required=True, help="Where the source lives: a CKAN site, a DCAT document, a data.json file.")
 @click.option("--org", required=True, help="Organization that owns every dataset of the source.")
 @click.option("--title", help="A readable name of the source.")
-@click.option("--schedule", help="Cron expression or MANUAL, HOURLY, DAILY, WEEKLY, BIWEEKLY, MONTHLY.")
+@click.option("--schedule", callback=lambda ctx, param, value: _check_schedule(value),
+              help="Cron expression or MANUAL, HOURLY, DAILY, WEEKLY, BIWEEKLY, MONTHLY.")
 @click.option("--config", "config_json", help='Harvester settings as a JSON object, e.g. \'{"withdraw_limit": 0.5}\'.')
 @pass_state
 def add(state, name, type_, url, org, title, schedule, config_json):
@@ -37,6 +38,16 @@ def add(state, name, type_, url, org, title, schedule, config_json):
     click.echo(f"Added source {record['name']} ({record['type']}, {record['url']}) for {record['organization']}")
 
 
+def _check_schedule(value):
+    from catalog.schedule import ScheduleError, parse
+
+    try:
+        parse(value)
+    except ScheduleError as error:
+        raise click.BadParameter(error.message, param_hint="--schedule") from None
+    return value
+
+
 def _unknown_type(type_: str):
     import harvesters
 
@@ -48,13 +59,20 @@ def _unknown_type(type_: str):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_state
 def list_(state, as_json):
-    """List active harvest sources."""
+    """List active harvest sources with their schedule and next run (UTC)."""
+    from catalog.scheduler.core import next_runs
+
     records = state.catalog.list_sources()
+    planned = next_runs(state.catalog)
+    for record in records:
+        when = planned.get(record["name"])
+        record["next_run"] = when.isoformat(timespec="seconds") + "Z" if when else None
     if as_json:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     for record in records:
-        click.echo(f"{record['name']:<28} {record['type']:<9} {record['organization']:<20} {record['url']}")
+        click.echo(f"{record['name']:<28} {record['type']:<9} {record['organization']:<20} "
+                   f"{record.get('schedule') or 'MANUAL':<14} {record['next_run'] or '-':<21} {record['url']}")
 
 
 @source.command("show")

@@ -18,12 +18,14 @@ from catalog.store.downloads import DownloadQueries
 from catalog.store.harvest import HarvestQueries
 from catalog.store.organizations import OrganizationQueries
 from catalog.store.revisions import RevisionQueries
+from catalog.store.schedules import ScheduleQueries
 
 __all__ = ["Store", "StoreTx", "isoformat", "new_id", "now"]
 
 
 class StoreTx(
-    DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries, DownloadQueries
+    DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries, DownloadQueries,
+    ScheduleQueries,
 ):
     """One transaction: every query of every entity, on one connection."""
 
