@@ -21,21 +21,31 @@ PERIODS = {"MONTHLY": "R/P1M", "QUARTERLY": "R/P3M", "ANNUAL": "R/P1Y", "ANNUAL_
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
+def thousands(number: int) -> str:
+    """A whole number written the Indonesian way, with dots between thousands: 12.175."""
+    return f"{number:,}".replace(",", ".")
+
+
+def in_sentence(topic: str) -> str:
+    """A title-cased topic as it reads inside a sentence: acronyms such as DBD keep their capitals."""
+    return " ".join(word if word.strip("()").isupper() else word.lower() for word in topic.split())
+
+
 def datasets(agency: str, title: str, email: str):
     """The neutral records of one agency: one per topic and year, broken down per kecamatan."""
     for topic, unit, theme, frequency, keywords, formats in TOPICS[agency]:
         for year in YEARS:
             rng = random.Random(f"{agency}/{topic}/{year}")
             values = [(code, name, rng.randint(20, 5000)) for code, name in KECAMATAN]
-            rows = "\n".join(f"| {name} | {value:,} |".replace(",", ".") for _, name, value in values)
+            rows = "\n".join(f"| {name} | {thousands(value)} |" for _, name, value in values)
             name = slugify(f"{topic} per kecamatan {year}")
             yield {
                 "id": f"{agency}-{name}",
                 "name": name,
                 "title": f"{topic} per Kecamatan di Kota Malang Tahun {year}",
-                "notes": (f"Data {topic.lower()} di lima kecamatan Kota Malang pada tahun {year}, dihimpun oleh "
+                "notes": (f"Data {in_sentence(topic)} di lima kecamatan Kota Malang pada tahun {year}, dihimpun oleh "
                           f"{title} Kota Malang. Satuan: {unit}.\n\n| Kecamatan | Jumlah ({unit}) |\n| --- | --- |\n"
-                          f"{rows}\n| **Kota Malang** | {sum(v for *_, v in values):,} |").replace(",", "."),
+                          f"{rows}\n| **Kota Malang** | {thousands(sum(v for *_, v in values))} |"),
                 "unit": unit, "theme": theme, "frequency": frequency, "keywords": [*keywords, "kota malang"],
                 "year": year, "modified": f"{year + 1}-01-{10 + rng.randint(0, 18):02d}T08:00:00",
                 "spatial": [code for code, *_ in KECAMATAN],
