@@ -8,6 +8,7 @@ from werkzeug.serving import make_server
 
 from tests.builders import make_dataset, make_organization
 
+
 class World:
     """Names and tokens of what ``world`` created."""
 

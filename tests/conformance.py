@@ -1,8 +1,10 @@
 """The shared conformance kit (../shared/conformance beside the repository), used by reference only.
 
-Tests that need it take the ``conformance`` fixture, which skips with a reason when the kit is absent.
+Tests that need it take the ``conformance`` fixture (or call ``require_kit``), which skips with a reason
+when the kit is absent, and fails instead under ``CI=true``, where the kit is always laid beside the clone.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,12 +18,20 @@ foaf:Organization rdfs:subClassOf foaf:Agent . foaf:Person rdfs:subClassOf foaf:
 foaf:Group rdfs:subClassOf foaf:Agent ."""
 
 
+def require_kit() -> Path:
+    """The conformance kit's folder; skips (fails under CI=true) when it is not beside the repository."""
+    if not (KIT / "dcat-ap-3" / "shapes.ttl").is_file():
+        reason = f"conformance kit not found at {KIT}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return KIT
+
+
 @pytest.fixture(scope="session")
 def conformance() -> Path:
-    """The conformance kit's folder; skips when it is not beside the repository."""
-    if not (KIT / "dcat-ap-3" / "shapes.ttl").is_file():
-        pytest.skip(f"conformance kit not found at {KIT}")
-    return KIT
+    """The conformance kit's folder, for tests that read it."""
+    return require_kit()
 
 
 def official_results(graph: Graph, kit: Path, files=("shapes.ttl",)) -> list[tuple]:

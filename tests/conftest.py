@@ -12,6 +12,8 @@ from catalog import config as settings
 from catalog.service import Catalog
 from tests.builders import make_organization
 
+pytest_plugins = ["tests.apikit"]
+
 PG_URL = os.environ.get("CATALOG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

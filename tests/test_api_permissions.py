@@ -7,7 +7,6 @@ from sqlalchemy import update
 
 from catalog.errors import NotFound
 from catalog.tables import api_tokens
-from tests.apikit import world  # noqa: F401  (fixture)
 
 
 def call(client, action, token=None, header="Authorization", **params):

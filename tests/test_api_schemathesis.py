@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.apikit import live_server, world  # noqa: F401  (fixtures)
-
 ST = Path(sys.executable).with_name("st")
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.apikit import world  # noqa: F401  (fixture)
-
 CSV = b"kecamatan,kasus\nKlojen,12\nBlimbing,30\n"
 
 

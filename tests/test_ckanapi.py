@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.apikit import live_server, world  # noqa: F401  (fixtures)
-
 CKANAPI = Path(sys.executable).with_name("ckanapi")
 
 

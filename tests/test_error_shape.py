@@ -5,7 +5,6 @@ import io
 import pytest
 
 from catalog.errors import SearchQueryError, SearchUnavailable
-from tests.apikit import world  # noqa: F401  (fixture)
 
 
 def raising(error):

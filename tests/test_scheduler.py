@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.wrappers import Response
 
 from catalog.scheduler.core import Scheduler
-from catalog.scheduler.dispatch import InProcess, Inline
+from catalog.scheduler.dispatch import Inline, InProcess
 from catalog.scheduler.health import check_alerts, source_health
 from catalog.store import new_id, now
 from catalog.tables import harvest_jobs, harvest_schedules, harvest_sources

@@ -61,7 +61,17 @@ pass_state = click.make_pass_decorator(CliState)
 
 def _register():
     from catalog.cli import (
-        datasets, demo, export, harvest, index, instance, organizations, scheduling, sources, users, validate_dcat,
+        datasets,
+        demo,
+        export,
+        harvest,
+        index,
+        instance,
+        organizations,
+        scheduling,
+        sources,
+        users,
+        validate_dcat,
     )
 
     modules = (instance, organizations, datasets, sources, harvest, scheduling, demo, index, export, validate_dcat,

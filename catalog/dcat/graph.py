@@ -4,14 +4,13 @@ import hashlib
 import io
 import re
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Iterable
-
+from functools import lru_cache
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse, serialize
 
 from catalog.dcat import vocab as v
 

@@ -11,6 +11,7 @@ from catalog import config as settings
 from catalog.errors import CatalogError, NotFound
 from catalog.scheduler import events
 
+
 def load_runner(config: dict):
     """The function that ``HARVEST_RUNNER`` names."""
     target = config["HARVEST_RUNNER"]

@@ -2,7 +2,7 @@
 
 from sqlalchemy import insert, select, update
 
-from catalog.store.common import looks_like_id, now, row_by_key
+from catalog.store.common import now, row_by_key
 from catalog.tables import api_tokens, members, users
 
 
