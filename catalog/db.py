@@ -1,5 +1,6 @@
 """Database engines and migrations: SQLite (WAL, busy timeout, immediate write locks) or PostgreSQL."""
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@cache
 def head_revision() -> str:
     """The newest migration shipped with this version."""
     with open_engine("sqlite://").connect() as connection:
