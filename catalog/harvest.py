@@ -174,7 +174,8 @@ def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=No
 def _finish(catalog, report: HarvestReport) -> None:
     """Record the job's outcome, unless the job was closed meanwhile (expired or abandoned by the scheduler).
 
-    In that case the report takes the stored status, and the closing message says what the run did.
+    In that case the job keeps its status and message, gains the run's counts, and the report takes
+    the stored status and message.
     """
     with catalog.store.writing() as tx:
         tx.add_job_errors(report.job_id, report.errors)
