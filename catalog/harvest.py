@@ -54,12 +54,17 @@ def _dead_here(owner: str | None) -> bool:
 
 
 class Lease:
-    """Holds, renews and releases one source's lease."""
+    """Holds, renews and releases one source's lease.
 
-    def __init__(self, store: Store, source: dict, seconds: float):
+    ``clock`` (``now`` by default) tells when to renew; the lease's expiry in the store is always
+    set from the real time.
+    """
+
+    def __init__(self, store: Store, source: dict, seconds: float, clock=now):
         self.store = store
         self.source = source
         self.seconds = seconds
+        self.clock = clock
         self.owner = new_owner()
         self.renewed = None
 
@@ -77,16 +82,19 @@ class Lease:
                                 .values(lease_owner=None))
                 tx.take_lease(self.source["id"], self.owner, self.seconds)
             _interrupt_stale_jobs(tx, self.source["id"])
-        self.renewed = now()
+        self.renewed = self.clock()
 
     def renew(self) -> None:
-        """Extend the lease when a third of it has passed."""
-        if now() - self.renewed < dt.timedelta(seconds=self.seconds / 3):
+        """Extend the lease when a third of it has passed since it was taken or last renewed.
+
+        Cheap when nothing is due, so the runner calls it after every item, whatever became of it.
+        """
+        if self.clock() - self.renewed < dt.timedelta(seconds=self.seconds / 3):
             return
         with self.store.writing() as tx:
             if not tx.take_lease(self.source["id"], self.owner, self.seconds):
                 raise SourceLocked(f"Lost the lock on source {self.source['name']} to another run")
-        self.renewed = now()
+        self.renewed = self.clock()
 
     def release(self) -> None:
         with self.store.writing() as tx:
@@ -95,9 +103,7 @@ class Lease:
 
 def _interrupt_stale_jobs(tx, source_id: str) -> None:
     """Jobs still 'running' when their source's lease is free were killed: say so."""
-    stale = select(harvest_jobs.c.id).where(
-        harvest_jobs.c.source_id == source_id, harvest_jobs.c.status == "running", harvest_jobs.c.dry_run.is_(False)
-    )
+    stale = select(harvest_jobs.c.id).where(harvest_jobs.c.source_id == source_id, harvest_jobs.c.status == "running")
     for (job_id,) in tx.conn.execute(stale).all():
         tx.finish_job(job_id, status="interrupted", counts={}, message="The run ended without finishing (killed?)")
 
@@ -146,9 +152,8 @@ def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=No
         harvester_class = harvesters.get(source["type"])
     except HarvestError as error:
         raise CatalogError(str(error)) from None
-    lease = None if dry_run else Lease(catalog.store, source, catalog.config.get("HARVEST_LEASE_SECONDS", 900))
-    if lease:
-        lease.acquire()
+    lease = Lease(catalog.store, source, catalog.config.get("HARVEST_LEASE_SECONDS", 900))
+    lease.acquire()
     report = HarvestReport(job_id=new_id(), source=source["name"], dry_run=dry_run)
     auto_index, catalog.auto_index = catalog.auto_index, False
     try:
@@ -157,16 +162,27 @@ def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=No
             tx.insert_job({"id": report.job_id, "source_id": source["id"], "status": "running", "dry_run": dry_run,
                            "created": now(), "started": now(), "counts": report.counts})
         _Run(catalog, source, report, lease, progress).execute(harvester_class, last)
-        with catalog.store.writing() as tx:
-            tx.add_job_errors(report.job_id, report.errors)
-            tx.finish_job(report.job_id, status=report.status, counts=report.counts, message=report.message)
+        _finish(catalog, report)
     finally:
         catalog.auto_index = auto_index
-        if lease:
-            lease.release()
+        lease.release()
     if not dry_run:
         catalog.sync_index()
     return report
+
+
+def _finish(catalog, report: HarvestReport) -> None:
+    """Record the job's outcome, unless the job was closed meanwhile (expired or abandoned by the scheduler).
+
+    In that case the job keeps its status and message, gains the run's counts, and the report takes
+    the stored status and message.
+    """
+    with catalog.store.writing() as tx:
+        tx.add_job_errors(report.job_id, report.errors)
+        if tx.finish_job(report.job_id, status=report.status, counts=report.counts, message=report.message):
+            return
+        tx.set_job_counts(report.job_id, report.counts)
+        report.status, report.message = tx.job_outcome(report.job_id)
 
 
 def _last_success(tx, source_id: str) -> str | None:
@@ -218,6 +234,7 @@ class _Run:
 
     def _tick(self) -> None:
         self.done += 1
+        self.lease.renew()
         if self.progress:
             self.progress(self.done, self.report.counts["failed"])
 
@@ -264,8 +281,7 @@ class _Run:
             return
         if self.report.dry_run:
             return self._plan(batch)
-        if self.lease:
-            self.lease.renew()
+        self.lease.renew()
         actor = f"harvest:{self.report.job_id}"
         try:
             self.catalog.write_harvested(batch, actor)

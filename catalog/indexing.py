@@ -39,8 +39,11 @@ def index_lock(path: Path | str | None, *, wait: bool = False) -> Iterator[bool]
         os.close(handle)
 
 
-def drain_outbox(store: Store, backend: SearchBackend, *, batch: int = 500, progress=None, lock=None) -> int:
-    """Index every dataset the outbox names, one backend batch at a time; returns how many entries.
+def drain_outbox(store: Store, backend: SearchBackend, *, batch: int = 5000, progress=None, lock=None) -> int:
+    """Index every dataset the outbox names, one backend batch (one index commit) at a time; returns how many.
+
+    Batches are large because each costs the engine a commit: a harvest's thousands of new datasets
+    are indexed once, at its end, in a few of them.
 
     Entries are removed only after their batch reached the index, so a crash re-indexes
     them next time instead of losing them. Without the lock nothing is done.

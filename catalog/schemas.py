@@ -33,9 +33,16 @@ def _is_date_or_datetime(value):
     return bool(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
 
 
+# A plain URL (lower-case scheme, a host of letters, digits, dots and dashes, an optional port, no
+# white space): accepted without parsing. Everything else takes the full check below.
+_PLAIN_URL = re.compile(r"(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][^\s]*)?\Z")
+
+
 @formats.checks("web-url")
 def _is_web_url(value):
     if not isinstance(value, str):
+        return True
+    if _PLAIN_URL.match(value):
         return True
     try:
         parts = urlsplit(value)

@@ -25,9 +25,18 @@ SYSTEM_FIELDS = ("id", "state", "metadata_created", "metadata_modified", "harves
 NAME_TAKEN = "That URL is already in use."
 
 
+def _copy(value):
+    """A deep copy of JSON-shaped data (dicts, lists, scalars), several times cheaper than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return copy.deepcopy(value) if isinstance(value, (set, tuple)) else value
+
+
 def _clean(data: dict, drop=()) -> dict:
     """A deep copy of ``data`` without None values and without the keys in ``drop``."""
-    return {k: copy.deepcopy(v) for k, v in data.items() if v is not None and k not in drop}
+    return {k: _copy(v) for k, v in data.items() if v is not None and k not in drop}
 
 
 def _fill_default_language(record: dict, language: str) -> None:
@@ -43,14 +52,32 @@ def _check(record: dict, kind: str) -> None:
         raise ValidationError(errors)
 
 
-def _free_name(tx: StoreTx, wanted: str, source_name: str, remote_id: str) -> str:
-    """``wanted`` if free, else the same tagged with the source's name, else with a digest of the remote id."""
-    if not tx.name_taken(wanted):
-        return wanted
-    tagged = f"{wanted[:99 - len(source_name)]}-{source_name}"
-    if not tx.name_taken(tagged):
-        return tagged
-    return f"{wanted[:91]}-{hashlib.sha256(remote_id.encode()).hexdigest()[:8]}"
+def _free_names(tx: StoreTx, wanted: list[tuple[str, str]], source_name: str) -> list[str]:
+    """Distinct names for new datasets of one source, given as (wanted name, remote id), with one query.
+
+    Each gets its wanted name if free, else the same tagged with the source's name, else with a
+    digest of its remote id; names given earlier in the list count as taken for later ones.
+    """
+    def tagged(name: str) -> str:
+        return f"{name[:99 - len(source_name)]}-{source_name}"
+
+    taken = tx.names_taken([n for name, _ in wanted for n in (name, tagged(name))])
+    names = []
+    for name, remote_id in wanted:
+        free = [n for n in (name, tagged(name)) if n not in taken]
+        chosen = free[0] if free else f"{name[:91]}-{hashlib.sha256(remote_id.encode()).hexdigest()[:8]}"
+        taken.add(chosen)
+        names.append(chosen)
+    return names
+
+
+def _organization(tx: StoreTx, key: str, cache: dict | None):
+    """The organization row with id or name ``key``, looked up once per ``cache``."""
+    if cache is None:
+        return tx.organization_row(key)
+    if key not in cache:
+        cache[key] = tx.organization_row(key)
+    return cache[key]
 
 
 class Catalog:
@@ -252,14 +279,18 @@ class Catalog:
             raise NotFound(f"Dataset not found: {key}")
         return row
 
-    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None) -> dict:
-        """The validated record to store: input without system fields, plus ids and timestamps."""
+    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None) -> dict:
+        """The validated record to store: input without system fields, plus ids and timestamps.
+
+        ``organizations`` caches organization rows by key across the records of one transaction.
+        """
         record = _clean(data, drop=SYSTEM_FIELDS)
         _fill_default_language(record, self.config.get("DEFAULT_LANGUAGE", "id"))
         if existing and record.get("name") != existing["name"] and tx.name_taken(record.get("name", "")):
             raise ValidationError({"name": [NAME_TAKEN]})
         errors = schemas.validate(record, "dataset")
-        organization = tx.organization_row(record["owner_org"]) if isinstance(record.get("owner_org"), str) else None
+        owner = record.get("owner_org")
+        organization = _organization(tx, owner, organizations) if isinstance(owner, str) else None
         if "owner_org" not in errors and (organization is None or organization.state != "active"):
             errors["owner_org"] = ["Organization does not exist"]
         if errors:
@@ -351,20 +382,43 @@ class Catalog:
         Each entry holds ``data`` (the dataset dict), ``source`` (the source record), ``remote_id``,
         ``content_hash`` and ``harvest`` (provenance). The dataset is found by (source, remote id)
         only, so another source's dataset is never touched; a new dataset whose name is taken gets a
-        deterministic distinct one. A ValidationError rolls back the whole batch.
+        deterministic distinct one. A ValidationError rolls back the whole batch. The batch is read
+        and written with a few multi-row statements per source, not a few per dataset.
         """
+        by_source: dict[str, list[dict]] = {}
+        for entry in entries:
+            by_source.setdefault(entry["source"]["id"], []).append(entry)
         with self.store.writing() as tx:
-            for entry in entries:
-                source = entry["source"]
-                row = tx.dataset_by_remote_id(source["id"], entry["remote_id"], for_update=True)
-                data = {**entry["data"], "owner_org": source["organization"]}
-                data["name"] = row.name if row else _free_name(tx, data.get("name", ""), source["name"],
-                                                               entry["remote_id"])
-                record = self._prepare(tx, data, existing=dict(row.data) if row else None)
-                record.update(state="active", harvest=entry["harvest"])
-                self._write(tx, record, row, "update" if row else "create", actor, source_id=source["id"],
-                            remote_id=entry["remote_id"], content_hash=entry["content_hash"])
+            for group in by_source.values():
+                self._write_harvested(tx, group, actor)
         self._after_write()
+
+    def _write_harvested(self, tx: StoreTx, entries: list[dict], actor: str) -> None:
+        """Write one source's entries: one query each for the existing rows, names and revision numbers."""
+        source = entries[0]["source"]
+        rows = tx.datasets_by_remote_ids(source["id"], [e["remote_id"] for e in entries], for_update=True)
+        fresh = [e for e in entries if e["remote_id"] not in rows]
+        names = dict(zip((e["remote_id"] for e in fresh), _free_names(
+            tx, [(e["data"].get("name", ""), e["remote_id"]) for e in fresh], source["name"])))
+        latest = tx.latest_revisions("dataset", [row.id for row in rows.values()])
+        organizations, items, revisions = {}, [], []
+        for entry in entries:
+            row = rows.get(entry["remote_id"])
+            data = {**entry["data"], "owner_org": source["organization"],
+                    "name": row.name if row else names[entry["remote_id"]]}
+            record = self._prepare(tx, data, existing=dict(row.data) if row else None, organizations=organizations)
+            record.update(state="active", harvest=entry["harvest"])
+            number = latest.get(row.id, 0) + 1 if row else 1
+            revisions.append((record["id"], number, "update" if row else "create", record))
+            items.append({"record": record, "organization_id": _organization(tx, record["owner_org"], organizations).id,
+                          "revision": number, "new": row is None, "provenance": {
+                              "source_id": source["id"], "remote_id": entry["remote_id"],
+                              "content_hash": entry["content_hash"]}})
+        tx.add_revisions("dataset", revisions, actor)
+        try:
+            tx.save_datasets(items)
+        except IntegrityError as error:
+            raise ValidationError({"name": [NAME_TAKEN]}) from error
 
     def withdraw_harvested(self, dataset_ids: list[str], actor: str) -> None:
         """Withdraw datasets that vanished from their source, in one transaction."""

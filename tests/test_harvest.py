@@ -6,11 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import update
 
-from catalog.harvest import SourceLocked, run_harvest
+from catalog.harvest import Lease, SourceLocked, run_harvest
 from catalog.tables import harvest_sources
 from tests import ckan_site
 from tests.builders import make_dataset
@@ -168,3 +169,63 @@ def test_cli_harvest_failure_exits_non_zero(runner, http_server):
     result = runner("harvest", "run", "gone")
     assert result.exit_code == 1 and "failed" in result.output
 
+
+
+def lease_watch(catalog, source_name, pause=0.0):
+    """A progress callback that checks, after every item, that the source's lease is live and its job not orphaned."""
+    source_id = catalog.get_source(source_name)["id"]
+    seen = []
+
+    def progress(done, errors):
+        time.sleep(pause)
+        with catalog.store.reading() as tx:
+            seen.append((tx.lease_is_held(source_id), [j["id"] for j in tx.orphaned_jobs()]))
+
+    return progress, seen
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_run_of_unchanged_items_keeps_its_lease_alive(catalog, site, dry_run):
+    run_harvest(catalog, "ckan-dinkes")
+    catalog.config["HARVEST_LEASE_SECONDS"] = 0.3  # the items below take about three leases' time
+    progress, seen = lease_watch(catalog, "ckan-dinkes", pause=0.09)
+    report = run_harvest(catalog, "ckan-dinkes", dry_run=dry_run, progress=progress)
+    assert report.status == "finished" and report.counts["unchanged"] == 10
+    assert len(seen) == 10 and seen == [(True, [])] * 10
+
+
+def test_the_lease_is_renewed_when_a_third_of_it_has_passed(catalog, site):
+    source = catalog.get_source("ckan-dinkes")
+    clock = [dt.datetime(2030, 1, 1)]
+    lease = Lease(catalog.store, source, 900, clock=lambda: clock[0])
+    lease.acquire()
+
+    def expires():
+        with catalog.store.reading() as tx:
+            return tx.source_row(source["id"]).lease_expires
+
+    first = expires()
+    clock[0] += dt.timedelta(seconds=299)
+    lease.renew()
+    assert expires() == first
+    clock[0] += dt.timedelta(seconds=2)
+    lease.renew()
+    assert expires() > first
+    lease.release()
+
+
+def test_a_job_closed_by_the_scheduler_while_running_keeps_its_status(catalog, site):
+    source_id = catalog.get_source("ckan-dinkes")["id"]
+
+    def abandon(done, errors):
+        if done == 3:
+            with catalog.store.writing() as tx:
+                assert tx.close_job(tx.running_job_id(source_id), "abandoned", "The scheduler stopped.")
+
+    report = run_harvest(catalog, "ckan-dinkes", progress=abandon)
+    assert (report.status, report.message) == ("abandoned", "The scheduler stopped.")
+    with catalog.store.reading() as tx:
+        job = tx.list_jobs()[0]
+        assert not tx.finish_job(job["id"], status="finished", counts={}, message=None)
+    assert (job["status"], job["message"]) == ("abandoned", "The scheduler stopped.")
+    assert job["counts"]["added"] == 10  # what the run did is still recorded

@@ -193,3 +193,21 @@ def test_fast_and_full_validators_agree(record):
     fast = schemas._passes_fast(record, "dataset")
     full = not any(True for _ in schemas.validator("dataset").iter_errors(record))
     assert fast == full
+
+
+@pytest.mark.parametrize("url", [
+    "http://a.example/x", "https://x.example:8080/p?q#f", "ftp://h", "http://-", "http://a.example/x y",
+    "http://a.example/x\n", "http://a.example\n", "http://[::1]/", "http://[::1/", "HTTP://a.example", "http://a.b/\u3000",
+    "http://:80", "http://./", "mailto:a@b.example", "http:/a.example", "//a.example/x", "https://",
+])
+def test_the_plain_url_shortcut_agrees_with_parsing(url):
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parsed = parts.scheme in {"http", "https", "ftp"} and bool(parts.hostname) and not any(c.isspace() for c in url)
+    except ValueError:
+        parsed = False
+    assert schemas._is_web_url(url) is parsed
+    if schemas._PLAIN_URL.match(url):
+        assert parsed

@@ -14,6 +14,12 @@ _WITH_ORGANIZATION = (
 )
 _BY_ID = _WITH_ORGANIZATION.where(datasets.c.id == bindparam("key"))
 _BY_NAME = _WITH_ORGANIZATION.where(datasets.c.name == bindparam("key"))
+CHUNK = 500  # values per IN (...) list, well under every database's limit on bound parameters
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
 
 
 class DatasetQueries:
@@ -34,40 +40,69 @@ class DatasetQueries:
         row = self.conn.execute(_BY_ID if looks_like_id(key) else _BY_NAME, {"key": key}).first()
         return (dict(row.data), dict(row.organization)) if row else None
 
-    def dataset_by_remote_id(self, source_id: str, remote_id: str, *, for_update: bool = False):
-        """The row harvested from ``source_id`` under ``remote_id``, or None."""
-        query = select(datasets).where(datasets.c.source_id == source_id, datasets.c.remote_id == remote_id)
-        if for_update:
-            query = query.with_for_update()
-        return self.conn.execute(query).first()
+    def datasets_by_remote_ids(self, source_id: str, remote_ids: Iterable[str], *, for_update: bool = False) -> dict:
+        """The rows harvested from ``source_id`` under any of ``remote_ids``, keyed by remote id."""
+        found = {}
+        for chunk in _chunks(list(remote_ids)):
+            query = select(datasets).where(datasets.c.source_id == source_id, datasets.c.remote_id.in_(chunk))
+            if for_update:
+                query = query.with_for_update()
+            found.update((row.remote_id, row) for row in self.conn.execute(query))
+        return found
 
     def name_taken(self, name: str) -> bool:
         """True when a dataset (in any state) already has ``name``."""
         return self.conn.execute(select(datasets.c.id).where(datasets.c.name == name)).first() is not None
 
+    def names_taken(self, names: Iterable[str]) -> set[str]:
+        """Those of ``names`` that a dataset (in any state) already has."""
+        taken = set()
+        for chunk in _chunks(sorted(set(names))):
+            taken.update(self.conn.execute(select(datasets.c.name).where(datasets.c.name.in_(chunk))).scalars())
+        return taken
+
     def insert_dataset(self, record: dict, *, organization_id: str, revision: int = 1, **provenance) -> None:
         """Store a new dataset; ``provenance`` may give source_id, remote_id and content_hash."""
-        self.conn.execute(
-            insert(datasets).values(
-                **self._columns(record, organization_id, revision, provenance), id=record["id"],
-                created=now(),
-            )
-        )
-        self._write_resources(record)
-        self.enqueue_index([record["id"]])
+        self.save_datasets([{"record": record, "organization_id": organization_id, "revision": revision,
+                             "new": True, "provenance": provenance}])
 
     def update_dataset(self, record: dict, *, organization_id: str, revision: int, **provenance) -> None:
         """Replace the stored dataset with ``record`` (same id)."""
-        self.conn.execute(
-            update(datasets)
-            .where(datasets.c.id == record["id"])
-            .values(**self._columns(record, organization_id, revision, provenance))
-        )
-        self._write_resources(record)
-        self.enqueue_index([record["id"]])
+        self.save_datasets([{"record": record, "organization_id": organization_id, "revision": revision,
+                             "new": False, "provenance": provenance}])
+
+    def save_datasets(self, items: list[dict]) -> None:
+        """Insert or replace many datasets, their resources and outbox entries with a few multi-row statements.
+
+        Each item holds ``record``, ``organization_id``, ``revision``, ``new`` (insert rather than
+        replace) and ``provenance`` (source_id, remote_id, content_hash, or nothing); items of one
+        call that are inserted give the same provenance keys.
+        """
+        stamp = now()
+        added, replaced = [], []
+        for item in items:
+            row = self._columns(item["record"], item["organization_id"], item["revision"], item.get("provenance") or {},
+                                stamp)
+            if item["new"]:
+                added.append({**row, "id": item["record"]["id"], "created": stamp})
+            else:
+                replaced.append({**row, "dataset_id": item["record"]["id"]})
+        if added:
+            self.conn.execute(insert(datasets), added)
+        if replaced:
+            self.conn.execute(update(datasets).where(datasets.c.id == bindparam("dataset_id")), replaced)
+        for chunk in _chunks([row["dataset_id"] for row in replaced]):
+            self.conn.execute(delete(resources).where(resources.c.dataset_id.in_(chunk)))
+        listed = [
+            {"id": res["id"], "dataset_id": i["record"]["id"], "position": n, "url": res["url"]}
+            for i in items for n, res in enumerate(i["record"].get("resources") or [])
+        ]
+        if listed:
+            self.conn.execute(insert(resources), listed)
+        self.enqueue_index(i["record"]["id"] for i in items)
 
     @staticmethod
-    def _columns(record, organization_id, revision, provenance) -> dict:
+    def _columns(record, organization_id, revision, provenance, stamp) -> dict:
         return {
             "name": record["name"],
             "organization_id": organization_id,
@@ -75,18 +110,9 @@ class DatasetQueries:
             "private": bool(record.get("private", False)),
             "revision": revision,
             "data": record,
-            "modified": now(),
+            "modified": stamp,
             **provenance,
         }
-
-    def _write_resources(self, record: dict) -> None:
-        self.conn.execute(delete(resources).where(resources.c.dataset_id == record["id"]))
-        rows = [
-            {"id": res["id"], "dataset_id": record["id"], "position": n, "url": res["url"]}
-            for n, res in enumerate(record.get("resources") or [])
-        ]
-        if rows:
-            self.conn.execute(insert(resources), rows)
 
     def resource_dataset_id(self, resource_id: str) -> str | None:
         """Id of the dataset that holds resource ``resource_id``, or None."""

@@ -76,13 +76,27 @@ class HarvestQueries:
         """Store a new harvest job."""
         self.conn.execute(insert(harvest_jobs).values(**job))
 
-    def finish_job(self, job_id: str, *, status: str, counts: dict, message: str | None) -> None:
-        """Mark a job finished with its outcome."""
-        self.conn.execute(
+    def finish_job(self, job_id: str, *, status: str, counts: dict, message: str | None) -> bool:
+        """Mark a running job finished with its outcome; False (and nothing changed) when it no longer runs.
+
+        A job that the scheduler closed meanwhile (expired, abandoned) keeps the status it was given.
+        """
+        result = self.conn.execute(
             update(harvest_jobs)
-            .where(harvest_jobs.c.id == job_id)
+            .where(harvest_jobs.c.id == job_id, harvest_jobs.c.status == "running")
             .values(status=status, counts=counts, message=message, finished=now())
         )
+        return result.rowcount == 1
+
+    def set_job_counts(self, job_id: str, counts: dict) -> None:
+        """Record what a job did, whatever its status."""
+        self.conn.execute(update(harvest_jobs).where(harvest_jobs.c.id == job_id).values(counts=counts))
+
+    def job_outcome(self, job_id: str) -> tuple[str, str | None]:
+        """A job's status and message."""
+        row = self.conn.execute(select(harvest_jobs.c.status, harvest_jobs.c.message)
+                                .where(harvest_jobs.c.id == job_id)).one()
+        return row.status, row.message
 
     def add_job_errors(self, job_id: str, errors: list[dict]) -> None:
         """Record per-record errors of a job: dicts with remote_id, path and message."""

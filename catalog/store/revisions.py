@@ -25,6 +25,29 @@ class RevisionQueries:
         )
         return number
 
+    def latest_revisions(self, entity_type: str, entity_ids: list[str]) -> dict[str, int]:
+        """The newest revision number of each of the records that have one, keyed by id."""
+        latest = {}
+        for start in range(0, len(entity_ids), 500):
+            query = (
+                select(revisions.c.entity_id, func.max(revisions.c.revision))
+                .where(revisions.c.entity_type == entity_type,
+                       revisions.c.entity_id.in_(entity_ids[start:start + 500]))
+                .group_by(revisions.c.entity_id)
+            )
+            latest.update((entity_id, number) for entity_id, number in self.conn.execute(query))
+        return latest
+
+    def add_revisions(self, entity_type: str, entries: list[tuple[str, int, str, dict]], actor: str) -> None:
+        """Append many revisions in one statement: ``(entity id, number, action, record)`` each."""
+        stamp = now()
+        if entries:
+            self.conn.execute(insert(revisions), [
+                {"entity_type": entity_type, "entity_id": entity_id, "revision": number, "action": action,
+                 "actor": actor, "created": stamp, "data": record}
+                for entity_id, number, action, record in entries
+            ])
+
     def list_revisions(self, entity_type: str, entity_id: str) -> list[dict]:
         """Every revision of a record, oldest first, without the record content."""
         query = (
