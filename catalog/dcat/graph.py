@@ -3,7 +3,6 @@
 import hashlib
 import io
 import re
-from collections import defaultdict
 from functools import lru_cache
 from collections.abc import Iterable
 
@@ -53,90 +52,81 @@ def detect(content_type: str | None, location: str) -> RdfFormat | None:
 
 
 def serialise(triples: Iterable, key: str, output=None):
-    """Write triples (pyoxigraph Triples or (s, p, o) tuples of terms) in format ``key`` (ttl, rdf, jsonld, nt)
-    to the binary file ``output``, or return the bytes. Turtle is written here, streaming; the rest by pyoxigraph."""
+    """Write triples in format ``key`` (ttl, rdf, jsonld, nt) to the binary file ``output``, or return the bytes.
+
+    A triple is (s, p, o) of terms written as N-Triples text (what ``writer`` makes), of pyoxigraph
+    terms, or a pyoxigraph Triple. Turtle and N-Triples are written here, streaming; the rest by pyoxigraph.
+    """
     if key in ("ttl", "nt"):
         return _text(triples, output, turtle=key == "ttl")
-    rdf_format = RdfFormat.N_TRIPLES if key == "nt" else FORMATS[key][0]
-    prefixes = None if key == "nt" else v.PREFIXES
-    as_triples = (t if isinstance(t, Triple) else Triple(*t) for t in triples)
-    return serialize(as_triples, output, rdf_format, prefixes=prefixes)
+    text = _text(triples, None, turtle=False)
+    quads = parse(text, format=RdfFormat.N_TRIPLES)
+    return serialize((Triple(q.subject, q.predicate, q.object) for q in quads), output, FORMATS[key][0],
+                     prefixes=v.PREFIXES)
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_XSD_STRING = v.XSD + "string"
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_VOCABULARY = re.compile("^<(" + "|".join(re.escape(n) for n in v.PREFIXES.values()) + r")([A-Za-z_][A-Za-z0-9_-]*)>$")
+_PREFIX_OF = {namespace: prefix for prefix, namespace in v.PREFIXES.items()}
+_COMPACT: dict = {}
+_HEADS = tuple("<" + namespace for namespace in v.PREFIXES.values())
 
 
-@lru_cache(maxsize=8192)
-def _iri_text(iri: str) -> str:
-    """An IRI as Turtle: a prefixed name when a simple one exists, else <iri>."""
-    for prefix, namespace in v.PREFIXES.items():
-        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"
+def _turtle(term: str) -> str:
+    """An N-Triples term in Turtle: vocabulary IRIs (also as datatypes) as prefixed names."""
+    found = _COMPACT.get(term)
+    if found is not None:
+        return found
+    first = term[0]
+    if first == '"':
+        if term[-1] != ">":
+            return term
+        text, _, datatype = term.rpartition("^^")
+        return text + "^^" + _turtle(datatype)
+    match = _VOCABULARY.match(term) if first == "<" and term.startswith(_HEADS) else None
+    if match is None:
+        return term
+    found = _PREFIX_OF[match[1]] + ":" + match[2]
+    if len(_COMPACT) < 50_000:
+        _COMPACT[term] = found
+    return found
 
 
-_NAMED: dict = {}
-
-
-def _term_text(term) -> str:
-    """A term in Turtle, with the project's prefixes."""
-    if term.__class__ is NamedNode:
-        text = _NAMED.get(term)
-        if text is None:
-            text = _iri_text(term.value)
-            if len(_NAMED) < 100_000:
-                _NAMED[term] = text
-        return text
-    return _other_text(term, _iri_text)
-
-
-def _nt_text(term) -> str:
-    """A term in N-Triples: full IRIs, escaped literals."""
-    if isinstance(term, NamedNode):
-        return f"<{term.value}>"
-    return _other_text(term, "<{}>".format)
-
-
-def _other_text(term, iri_text) -> str:
-    """A blank node or a literal (its datatype written by ``iri_text``)."""
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    text = '"' + term.value.translate(_ESCAPES) + '"'
-    if term.language:
-        return f"{text}@{term.language}"
-    datatype = term.datatype.value
-    return text if datatype == _XSD_STRING else f"{text}^^{iri_text(datatype)}"
+def _nt(term) -> str:
+    return term if term.__class__ is str else str(term)
 
 
 def _text(triples: Iterable, output=None, turtle: bool = True):
     """Turtle (the project's prefixes, one statement per run of a subject) or N-Triples, written as it goes.
 
-    IRIs were checked when their terms were made and literals are escaped here, so the output is valid."""
+    Terms made by ``writer`` were checked and escaped when they were made, so the output is valid."""
     sink = io.BytesIO() if output is None else output
     if turtle:
         lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in v.PREFIXES.items()]
         sink.write(("\n".join(lines) + "\n").encode("utf-8"))
-    term = _term_text if turtle else _nt_text
     current, buffer = None, []
+    write = buffer.append
     for triple in triples:
-        subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
-            triple, Triple) else triple
-        if not turtle:
-            buffer.append(f"{term(subject)} {term(predicate)} {term(obj)} .\n")
-        elif subject is not current and subject != current:
-            if current is not None:
-                buffer.append(" .\n")
-            buffer.append(f"{term(subject)} {term(predicate)} {term(obj)}")
-            current = subject
+        if triple.__class__ is tuple:
+            subject, predicate, obj = triple
         else:
-            buffer.append(f" ;\n    {term(predicate)} {term(obj)}")
-        if len(buffer) > 2000:
+            subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        if subject.__class__ is not str:
+            subject, predicate, obj = str(subject), str(predicate), str(obj)
+        if not turtle:
+            write(f"{subject} {predicate} {_nt(obj)} .\n")
+        elif subject == current:
+            write(f" ;\n    {_turtle(predicate)} {_turtle(obj)}")
+        else:
+            if current is not None:
+                write(" .\n")
+            write(f"{_turtle(subject)} {_turtle(predicate)} {_turtle(obj)}")
+            current = subject
+        if len(buffer) > 4000:
             sink.write("".join(buffer).encode("utf-8"))
-            buffer = []
+            buffer.clear()
     if current is not None:
-        buffer.append(" .\n")
+        write(" .\n")
     sink.write("".join(buffer).encode("utf-8"))
     return sink.getvalue() if output is None else None
 
@@ -156,61 +146,84 @@ def check_xml(data: bytes) -> None:
         raise UnsafeXml(f"RDF/XML is not well-formed: {error}") from None
 
 
-def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list[tuple]:
-    """Every triple of a document as (s, p, o) term tuples, named graphs merged; RDF/XML is checked first (UnsafeXml).
-
-    Raises SyntaxError when the document is unreadable. JSON-LD remote contexts are never fetched.
+def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list:
+    """Every triple of a document as pyoxigraph quads (named graphs merged); RDF/XML is checked first
+    (UnsafeXml). Raises SyntaxError when the document is unreadable.
+    JSON-LD remote contexts are never fetched.
     """
     if rdf_format == RdfFormat.RDF_XML:
         check_xml(data)
-    quads = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)
-    return [(quad.subject, quad.predicate, quad.object) for quad in quads]
+    return list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False))
+
+
+_RDF_TYPE = v.RDF + "type"
+_SEPARATE = {v.DCAT + "Dataset", v.DCAT + "Catalog"}
 
 
 class Index:
-    """Triples by subject and predicate, for the reader's lookups."""
+    """Triples by subject and predicate IRI (plain dicts), for the reader's lookups and the rules."""
 
-    def __init__(self, triples: Iterable):
-        self.by_subject: dict = defaultdict(lambda: defaultdict(list))
+    def __init__(self, triples: Iterable = ()):
+        self.by_subject: dict = {}
         self.predicates: dict = {}  # IRI text -> term
-        names: dict = {}
+        names = self.predicates
+        by_subject = self.by_subject
         for triple in triples:
-            subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
-                triple, Triple) else triple
-            name = names.get(predicate)
-            if name is None:
-                name = names[predicate] = predicate.value
-                self.predicates[name] = predicate
-            objects = self.by_subject[subject][name]
-            if obj not in objects:
+            if isinstance(triple, tuple):
+                subject, predicate, obj = triple
+            else:
+                subject, predicate, obj = triple.subject, triple.predicate, triple.object
+            name = predicate.value
+            if name not in names:
+                names[name] = predicate
+            props = by_subject.get(subject)
+            if props is None:
+                props = by_subject[subject] = {}
+            objects = props.get(name)
+            if objects is None:
+                props[name] = [obj]
+            elif obj not in objects:
                 objects.append(obj)
 
     def objects(self, subject, predicate: str) -> list:
         node = self.by_subject.get(subject)
-        return node.get(predicate, []) if node else []
+        return node.get(predicate, ()) if node else ()
 
     def first(self, subject, predicate: str):
-        found = self.objects(subject, predicate)
+        node = self.by_subject.get(subject)
+        found = node.get(predicate) if node else None
         return found[0] if found else None
 
     def subjects_of_type(self, class_iri: str) -> list:
-        rdf_type = v.RDF + "type"
-        return [s for s, props in self.by_subject.items() if any(o.value == class_iri for o in props.get(rdf_type, []))]
+        return [s for s, props in self.by_subject.items() if any(o.value == class_iri for o in props.get(_RDF_TYPE, ()))]
 
-    def closure(self, root) -> list[tuple]:
-        """The triples describing ``root`` and, recursively, the nodes it points to (not other datasets)."""
-        seen, out, todo = {root}, [], [root]
-        skip = {v.DCAT + "Dataset", v.DCAT + "Catalog"}
+    def reach(self, root) -> list[tuple]:
+        """(node, predicates leading to it) for ``root`` and, recursively, the described nodes it points
+        to, except other datasets and catalogs."""
+        seen, out, todo = {root}, [], [(root, ())]
         while todo:
-            subject = todo.pop()
+            subject, via = todo.pop()
+            out.append((subject, via))
             for predicate, objects in self.by_subject.get(subject, {}).items():
                 for obj in objects:
-                    out.append((subject, self.predicates[predicate], obj))
-                    if obj not in seen and obj in self.by_subject and not (
-                            {o.value for o in self.objects(obj, v.RDF + "type")} & skip):
+                    if obj not in seen and obj in self.by_subject and not any(
+                            t.value in _SEPARATE for t in self.objects(obj, _RDF_TYPE)):
                         seen.add(obj)
-                        todo.append(obj)
+                        todo.append((obj, via + (predicate,)))
         return out
+
+    def part(self, root) -> "Index":
+        """An Index of ``root`` and the nodes it reaches (sharing this one's lists: read it, do not change it)."""
+        part = Index()
+        part.predicates = self.predicates
+        part.by_subject = {node: self.by_subject[node] for node, _ in self.reach(root) if node in self.by_subject}
+        return part
+
+    def closure(self, root) -> list[tuple]:
+        """The triples describing ``root`` and the nodes it reaches."""
+        return [(subject, self.predicates[predicate], obj)
+                for subject, props in self.part(root).by_subject.items()
+                for predicate, objects in props.items() for obj in objects]
 
 
 def stable_hash(text: str) -> str:
