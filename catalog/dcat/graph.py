@@ -1,16 +1,16 @@
 """Parse and serialise RDF documents with pyoxigraph, and index triples by subject for the reader."""
 
+import gc
 import hashlib
 import io
-import re
-from functools import lru_cache
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 
 from catalog.dcat import vocab as v
 
@@ -54,7 +54,7 @@ def detect(content_type: str | None, location: str) -> RdfFormat | None:
 def serialise(triples: Iterable, key: str, output=None):
     """Write triples in format ``key`` (ttl, rdf, jsonld, nt) to the binary file ``output``, or return the bytes.
 
-    A triple is (s, p, o) of terms written as N-Triples text (what ``writer`` makes), of pyoxigraph
+    A triple is (s, p, o) of terms written as Turtle text (what ``writer`` makes), of pyoxigraph
     terms, or a pyoxigraph Triple. Turtle and N-Triples are written here, streaming; the rest by pyoxigraph.
     """
     if key in ("ttl", "nt"):
@@ -66,40 +66,33 @@ def serialise(triples: Iterable, key: str, output=None):
 
 
 ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_VOCABULARY = re.compile("^<(" + "|".join(re.escape(n) for n in v.PREFIXES.values()) + r")([A-Za-z_][A-Za-z0-9_-]*)>$")
-_PREFIX_OF = {namespace: prefix for prefix, namespace in v.PREFIXES.items()}
-_COMPACT: dict = {}
-_HEADS = tuple("<" + namespace for namespace in v.PREFIXES.values())
-
-
-def _turtle(term: str) -> str:
-    """An N-Triples term in Turtle: vocabulary IRIs (also as datatypes) as prefixed names."""
-    found = _COMPACT.get(term)
-    if found is not None:
-        return found
-    first = term[0]
-    if first == '"':
-        if term[-1] != ">":
-            return term
-        text, _, datatype = term.rpartition("^^")
-        return text + "^^" + _turtle(datatype)
-    match = _VOCABULARY.match(term) if first == "<" and term.startswith(_HEADS) else None
-    if match is None:
-        return term
-    found = _PREFIX_OF[match[1]] + ":" + match[2]
-    if len(_COMPACT) < 50_000:
-        _COMPACT[term] = found
-    return found
+_EXPANDED: dict = {}
 
 
 def _nt(term) -> str:
-    return term if term.__class__ is str else str(term)
+    """A term as N-Triples: pyoxigraph terms by their own text; the writer's prefixed names expanded."""
+    if term.__class__ is not str:
+        return str(term)
+    first = term[0]
+    if first == "<" or first == "_":
+        return term
+    if first == '"':
+        close = term.rindex('"')
+        if term[close + 1:close + 3] != "^^" or term[close + 3:close + 4] == "<":
+            return term
+        return term[:close + 3] + _nt(term[close + 3:])
+    found = _EXPANDED.get(term)
+    if found is None:
+        prefix, _, local = term.partition(":")
+        found = _EXPANDED[term] = f"<{v.PREFIXES[prefix]}{local}>"
+    return found
 
 
 def _text(triples: Iterable, output=None, turtle: bool = True):
     """Turtle (the project's prefixes, one statement per run of a subject) or N-Triples, written as it goes.
 
-    Terms made by ``writer`` were checked and escaped when they were made, so the output is valid."""
+    Terms made by ``writer`` are Turtle already (checked, escaped, vocabulary IRIs as prefixed names under
+    the prefixes declared here), so Turtle is only joined; N-Triples expands the prefixed names."""
     sink = io.BytesIO() if output is None else output
     if turtle:
         lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in v.PREFIXES.items()]
@@ -114,13 +107,13 @@ def _text(triples: Iterable, output=None, turtle: bool = True):
         if subject.__class__ is not str:
             subject, predicate, obj = str(subject), str(predicate), str(obj)
         if not turtle:
-            write(f"{subject} {predicate} {_nt(obj)} .\n")
+            write(f"{_nt(subject)} {_nt(predicate)} {_nt(obj)} .\n")
         elif subject == current:
-            write(f" ;\n    {_turtle(predicate)} {_turtle(obj)}")
+            write(f" ;\n    {predicate} {obj}")
         else:
             if current is not None:
                 write(" .\n")
-            write(f"{_turtle(subject)} {_turtle(predicate)} {_turtle(obj)}")
+            write(f"{subject} {predicate} {obj}")
             current = subject
         if len(buffer) > 4000:
             sink.write("".join(buffer).encode("utf-8"))
@@ -153,7 +146,23 @@ def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> lis
     """
     if rdf_format == RdfFormat.RDF_XML:
         check_xml(data)
-    return list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False))
+    with gc_paused():
+        return list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False))
+
+
+@contextmanager
+def gc_paused():
+    """Suspend the cyclic garbage collector while a page's terms and index are built.
+
+    They hold no reference cycles, but their hundreds of thousands of new objects would set off
+    collections that scan every one of them again and again (a third of a big page's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _RDF_TYPE = v.RDF + "type"
@@ -164,6 +173,10 @@ class Index:
     """Triples by subject and predicate IRI (plain dicts), for the reader's lookups and the rules."""
 
     def __init__(self, triples: Iterable = ()):
+        with gc_paused():
+            self._add(triples)
+
+    def _add(self, triples: Iterable) -> None:
         self.by_subject: dict = {}
         self.predicates: dict = {}  # IRI text -> term
         names = self.predicates

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-from rdflib import RDF, RDFS, URIRef
+from pyoxigraph import Literal, NamedNode
+from rdflib import RDF, RDFS
 from rdflib.collection import Collection
 
 from catalog.dcat import vocab as v
@@ -193,4 +193,4 @@ def by_dataset(index: Index, root, found: dict) -> list[dict]:
     return out
 
 
-__all__ = ["BlankNode", "Violation", "by_dataset", "compiled", "violations"]
+__all__ = ["Violation", "by_dataset", "compiled", "violations"]

@@ -1,8 +1,8 @@
 """Dataset record -> DCAT-AP 3 triples. Pure: everything it needs comes in ``Site``.
 
-Terms are N-Triples text (``<iri>``, ``"text"@id``, ``"12"^^<datatype>``, ``_:b7``), made once here:
-IRIs from the record are checked by pyoxigraph and literals escaped, so ``graph.serialise`` only joins
-strings. Making pyoxigraph term objects and turning them back into text cost most of an export before.
+Terms are Turtle text (``<iri>``, ``dcat:Dataset``, ``"text"@id``, ``"12"^^xsd:integer``, ``_:b7``)
+made once here: IRIs from the record are checked by pyoxigraph and literals escaped, so
+``graph.serialise`` only joins strings for Turtle and expands prefixed names for N-Triples. Making pyoxigraph term objects and turning them back into text cost most of an export before.
 """
 
 import itertools
@@ -36,10 +36,18 @@ class Site:
         return f"{self.url}/catalog"
 
 
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
 @lru_cache(maxsize=4096)
 def named(name: str, local: str) -> str:
-    """The IRI ``name + local`` as a term, checked and made once."""
-    return "<" + NamedNode(name + local).value + ">"
+    """The IRI ``name + local`` as a term, checked and made once: a prefixed name under the project's
+    prefixes when there is a simple one, else ``<iri>``."""
+    iri = NamedNode(name + local).value
+    for prefix, namespace in v.PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
 
 
 TYPE = named(v.RDF, "type")
