@@ -13,6 +13,7 @@
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import threading
 import time
@@ -144,6 +145,7 @@ def main(argv=None) -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args(argv)
 
+    load = os.getloadavg()[0]
     export = isolated(run_export, args.export)
     floor = isolated(run_json_floor, args.export)
     print(f"export: {export}, json floor: {floor}")
@@ -178,7 +180,8 @@ def main(argv=None) -> None:
     ])
     body += (f"\n\nDocument: {size_mb:.0f} MB, {rdflib_parse[2]:,} triples. The whole harvest takes "
              f"{harvest[0] / rdflib_parse[0]:.2f}x the time rdflib needs merely to parse the file. "
-             "The machine's 2 cores were shared with other work during the run.")
+             f"The machine's {os.cpu_count()} cores were shared with other work during the run "
+             f"(load average {load:.1f} when it started).")
     verdicts = [("export rate", n / export[0] >= 5000), ("export peak RSS", export[1] < 300),
                 ("harvest rate", h / harvest[0] >= 1000)]
     body += "\n\nTargets: " + "; ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in verdicts) + "."

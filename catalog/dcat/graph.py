@@ -225,11 +225,13 @@ class Index:
                         todo.append((obj, via + (predicate,)))
         return out
 
-    def part(self, root) -> "Index":
-        """An Index of ``root`` and the nodes it reaches (sharing this one's lists: read it, do not change it)."""
+    def part(self, root, reached: list | None = None) -> "Index":
+        """An Index of ``root`` and the nodes it reaches (``reach(root)`` if already known), sharing this
+        one's lists: read it, do not change it."""
         part = Index()
         part.predicates = self.predicates
-        part.by_subject = {node: self.by_subject[node] for node, _ in self.reach(root) if node in self.by_subject}
+        part.by_subject = {node: self.by_subject[node] for node, _ in reached or self.reach(root)
+                           if node in self.by_subject}
         return part
 
     def closure(self, root) -> list[tuple]:

@@ -8,7 +8,7 @@ page's triples in one pass. ``tests/test_dcat_rules.py`` proves it reports exact
 ``validation.check`` (pyshacl) reports on every example and broken document.
 
     violations(index) -> [Violation]            every violation on the page
-    by_dataset(index, node, found) -> [{path, message}]   those of one dataset and the nodes it points to
+    by_dataset(index, node, found) -> [{path, message}]   one dataset's, with the nodes it points to
 """
 
 import re
@@ -181,13 +181,14 @@ def _short(iri: str) -> str:
     return f"<{iri}>"
 
 
-def by_dataset(index: Index, root, found: dict) -> list[dict]:
+def by_dataset(index: Index, root, found: dict, reached: list | None = None) -> list[dict]:
     """The violations of dataset ``root`` and of the nodes it points to, as {path, message}; a nested
-    node's path starts with the properties leading to it (``dcat:distribution/dcat:byteSize``)."""
+    node's path starts with the properties leading to it (``dcat:distribution/dcat:byteSize``).
+    ``reached`` is ``index.reach(root)`` when the caller has it already."""
     if not found:
         return []
     out = []
-    for node, via in index.reach(root):
+    for node, via in reached or index.reach(root):
         prefix = "".join(_short(p) + "/" for p in via)
         out.extend({"path": prefix + violation.path, "message": violation.message} for violation in found.get(node, ()))
     return out

@@ -54,11 +54,12 @@ TYPE = named(v.RDF, "type")
 XSD_DATE, XSD_DATETIME = named(v.XSD, "date"), named(v.XSD, "dateTime")
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _blank_numbers = itertools.count(1)
+_NEEDS_ESCAPE = re.compile(r'["\\\n\r]')
 
 
 def literal(text: str, language: str | None = None, datatype: str | None = None) -> str:
     """A literal term: plain, with a language tag, or typed (``datatype`` is a term from ``_n``)."""
-    quoted = '"' + text.translate(ESCAPES) + '"'
+    quoted = '"' + (text.translate(ESCAPES) if _NEEDS_ESCAPE.search(text) else text) + '"'
     if language:
         if not _LANGUAGE_TAG.match(language):
             raise ValueError(f"not a language tag: {language!r}")
