@@ -7,7 +7,7 @@ plain predicate path, min/max count, node kind, datatype, class, and node shapes
 page's triples in one pass. ``tests/test_dcat_rules.py`` proves it reports exactly what
 ``validation.check`` (pyshacl) reports on every example and broken document.
 
-    violations(index) -> [Violation]            every violation on the page
+    violations(index) -> {node: [Violation]}     every violation on the page, by node
     by_dataset(index, node, found) -> [{path, message}]   one dataset's, with the nodes it points to
 """
 
