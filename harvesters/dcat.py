@@ -131,8 +131,10 @@ class DcatHarvester:
                 if key in listed:
                     continue
                 listed.add(key)
-                violations = tuple(rules.by_dataset(index, node, found))
-                yield RemoteItem(remote_id=key, payload=Described(index.part(node), node, violations), url=url)
+                reached = index.reach(node)
+                violations = tuple(rules.by_dataset(index, node, found, reached))
+                yield RemoteItem(remote_id=key, payload=Described(index.part(node, reached), node, violations),
+                                 url=url)
 
     def parse(self, item: RemoteItem) -> dict:
         """The dataset record of one item; RecordError naming the field when it cannot be mapped.
