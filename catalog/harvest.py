@@ -269,6 +269,9 @@ class _Run:
                    "harvested_at": isoformat(now())}
         if item.url:
             harvest["url"] = item.url
+        violations = data.pop("dcat_violations", None)
+        if violations:
+            harvest["dcat_violations"] = violations
         self.pending.append({"data": data, "source": self.source, "remote_id": remote_id,
                              "content_hash": digest, "harvest": harvest, "kind": kind})
         if len(self.pending) >= self.batch_size:

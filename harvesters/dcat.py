@@ -2,20 +2,25 @@
 
 Each page is parsed with pyoxigraph; RDF/XML is first checked with defusedxml, so a document
 declaring entities or a DTD (billion laughs, XXE) is refused before any RDF parser sees it.
-Each dataset becomes one item whose payload is the N-Triples of the dataset and the nodes it
-points to, so ``parse`` is pure and the runner can hash the payload.
+Each page is checked once against the project's DCAT-AP 3 rules (``catalog.dcat.rules``), and each
+dataset becomes one item whose payload (``Described``) is the part of the page's index that describes
+it, with its violations; ``parse`` maps that without reading anything again. A violating record is
+still harvested: ``parse`` returns its violations as ``dcat_violations``, which the runner keeps in
+the record's harvest provenance (``harvest.dcat_violations``).
 """
 
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from pyoxigraph import RdfFormat
 
+from catalog.dcat import rules
 from catalog.dcat import vocab as v
-from catalog.dcat.graph import Index, UnsafeXml, detect, read, serialise, stable_hash
+from catalog.dcat.graph import Index, UnsafeXml, detect, read, stable_hash
 from catalog.dcat.reader import MappingError, dataset_nodes, dataset_record, remote_id
 from harvesters import HarvestError, RecordError, RemoteItem
 
@@ -44,6 +49,15 @@ def next_page(index: Index, current: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Described:
+    """An item's payload: the index of one dataset node and the nodes it points to, and its rule violations."""
+
+    index: Index
+    node: object
+    violations: tuple = ()
+
+
 def slug(text: str, suffix: str) -> str:
     """A dataset name from a title and a short distinguishing suffix."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -63,6 +77,7 @@ class DcatHarvester:
         self.max_bytes = int(config.get("max_bytes", MAX_BYTES))
         self.max_pages = int(config.get("max_pages", MAX_PAGES))
         self.language = config.get("default_language", "id")
+        self.check = bool(config.get("check_rules", True))
 
     def fetch(self, url: str) -> tuple[bytes, str | None]:
         """The body and Content-Type of ``url``; HarvestError on HTTP errors or an oversized body.
@@ -108,30 +123,40 @@ class DcatHarvester:
             url = None if following == url else following
 
     def items(self) -> Iterator[RemoteItem]:
-        """Every dcat:Dataset of every page, each with the triples that describe it."""
+        """Every dcat:Dataset of every page, each with what describes it and its rule violations."""
         listed = set()
         for url, index in self.pages():
+            found = rules.violations(index) if self.check else {}
             for node in dataset_nodes(index):
                 key = remote_id(index, node)
                 if key in listed:
                     continue
                 listed.add(key)
-                payload = serialise(index.closure(node), "nt").decode("utf-8")
-                yield RemoteItem(remote_id=key, payload=payload, url=url)
+                reached = index.reach(node)
+                violations = tuple(rules.by_dataset(index, node, found, reached))
+                yield RemoteItem(remote_id=key, payload=Described(index.part(node, reached), node, violations),
+                                 url=url)
 
     def parse(self, item: RemoteItem) -> dict:
-        """The dataset record of one item; RecordError naming the field when it cannot be mapped."""
+        """The dataset record of one item; RecordError naming the field when it cannot be mapped.
+
+        The payload is a ``Described``, or N-Triples text of the dataset and the nodes it points to."""
+        payload = item.payload
+        if isinstance(payload, str):
+            try:
+                index = Index(read(payload.encode("utf-8"), RdfFormat.N_TRIPLES))
+            except SyntaxError as error:
+                raise RecordError(f"payload is not N-Triples: {error}") from None
+            nodes = [n for n in dataset_nodes(index) if remote_id(index, n) == item.remote_id] or dataset_nodes(index)
+            if not nodes:
+                raise RecordError("no dcat:Dataset in the item", path="")
+            payload = Described(index, nodes[0])
         try:
-            index = Index(read(item.payload.encode("utf-8"), RdfFormat.N_TRIPLES))
-        except SyntaxError as error:
-            raise RecordError(f"payload is not N-Triples: {error}") from None
-        nodes = [n for n in dataset_nodes(index) if remote_id(index, n) == item.remote_id] or dataset_nodes(index)
-        if not nodes:
-            raise RecordError("no dcat:Dataset in the item", path="")
-        try:
-            record = dataset_record(index, nodes[0], self.language)
+            record = dataset_record(payload.index, payload.node, self.language)
         except MappingError as error:
             raise RecordError(error.message, path=error.path) from None
         record["name"] = slug(record["title"], stable_hash(item.remote_id)[:8])
         record["owner_org"] = self.source["organization"]
+        if payload.violations:
+            record["dcat_violations"] = [dict(violation) for violation in payload.violations]
         return record

@@ -20,7 +20,8 @@ CORE_KEYS = ("author", "author_email", "maintainer", "maintainer_email", "notes"
 OUTPUT_ONLY = {
     "id", "state", "type", "metadata_created", "metadata_modified", "num_resources", "num_tags",
     "organization", "isopen", "license_title", "license_url", "creator_user_id", "revision_id",
-    "relationships_as_object", "relationships_as_subject", "tracking_summary", "harvest",
+    "relationships_as_object", "relationships_as_subject", "tracking_summary", "harvest", "harvest_source",
+    "dcat_violations",
 }
 RESOURCE_OUTPUT_ONLY = {
     "package_id", "position", "state", "cache_url", "cache_last_updated", "datastore_active",
@@ -106,6 +107,8 @@ def package_dict(record: dict, organization: dict | None) -> dict:
     )
     if record.get("harvest"):
         result["harvest_source"] = record["harvest"].get("source")
+        if record["harvest"].get("dcat_violations"):
+            result["dcat_violations"] = record["harvest"]["dcat_violations"]
     return result
 
 

@@ -3,11 +3,9 @@
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlencode
 
-from pyoxigraph import Literal, NamedNode
-
 from catalog.dcat import vocab as v
 from catalog.dcat.graph import serialise
-from catalog.dcat.writer import TYPE, Site, catalog_triples, dataset_triples
+from catalog.dcat.writer import TYPE, Site, catalog_triples, dataset_triples, iri_term, literal, named
 
 ProblemHandler = Callable[[dict, list[str]], None]
 
@@ -42,17 +40,17 @@ def _unique(triples: Iterable[tuple]) -> list[tuple]:
 def _hydra(page_iri: str, page_url: Callable[[int], str], page: int, last: int, total: int, per_page: int):
     """Paging terms in current Hydra (PartialCollectionView, next) and the older PagedCollection (nextPage)."""
     h = v.HYDRA
-    node = NamedNode(page_iri)
-    yield (node, TYPE, NamedNode(h + "PartialCollectionView"))
-    yield (node, TYPE, NamedNode(h + "PagedCollection"))
-    yield (node, NamedNode(h + "totalItems"), Literal(str(total), datatype=NamedNode(v.XSD + "integer")))
-    yield (node, NamedNode(h + "itemsPerPage"), Literal(str(per_page), datatype=NamedNode(v.XSD + "integer")))
+    node = iri_term(page_iri)
+    yield (node, TYPE, named(h, "PartialCollectionView"))
+    yield (node, TYPE, named(h, "PagedCollection"))
+    yield (node, named(h, "totalItems"), literal(str(total), datatype=named(v.XSD, "integer")))
+    yield (node, named(h, "itemsPerPage"), literal(str(per_page), datatype=named(v.XSD, "integer")))
     links = {"first": 1, "last": last, "next": page + 1 if page < last else None,
              "previous": page - 1 if page > 1 else None}
     for term, number in links.items():
         if number:
-            yield (node, NamedNode(h + term), NamedNode(page_url(number)))
-            yield (node, NamedNode(h + term + "Page"), NamedNode(page_url(number)))
+            yield (node, named(h, term), iri_term(page_url(number)))
+            yield (node, named(h, term + "Page"), iri_term(page_url(number)))
 
 
 def page_url_maker(base: str, params: dict) -> Callable[[int], str]:
@@ -82,13 +80,13 @@ def _description(site: Site) -> str:
 def stream_catalog(records: Iterable[dict], site: Site, key: str, output,
                    on_problem: ProblemHandler = _ignore) -> None:
     """Write the whole catalog to the binary file ``output``, one record at a time (memory stays flat)."""
-    catalog = NamedNode(site.catalog_iri)
-    link = NamedNode(v.DCAT + "dataset")
+    catalog = iri_term(site.catalog_iri)
+    link = named(v.DCAT, "dataset")
 
     def triples() -> Iterator[tuple]:
         yield from catalog_triples(site, [], _description(site))
         for record, dataset in publishable(records, site, on_problem):
-            yield catalog, link, NamedNode(site.dataset_iri(record))
+            yield catalog, link, dataset[0][0]
             yield from dataset
 
     serialise(triples(), key, output)

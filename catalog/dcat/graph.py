@@ -1,16 +1,15 @@
 """Parse and serialise RDF documents with pyoxigraph, and index triples by subject for the reader."""
 
+import gc
 import hashlib
 import io
-import re
-from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
+from contextlib import contextmanager
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 
 from catalog.dcat import vocab as v
 
@@ -52,90 +51,74 @@ def detect(content_type: str | None, location: str) -> RdfFormat | None:
 
 
 def serialise(triples: Iterable, key: str, output=None):
-    """Write triples (pyoxigraph Triples or (s, p, o) tuples of terms) in format ``key`` (ttl, rdf, jsonld, nt)
-    to the binary file ``output``, or return the bytes. Turtle is written here, streaming; the rest by pyoxigraph."""
+    """Write triples in format ``key`` (ttl, rdf, jsonld, nt) to the binary file ``output``, or return the bytes.
+
+    A triple is (s, p, o) of terms written as Turtle text (what ``writer`` makes), of pyoxigraph
+    terms, or a pyoxigraph Triple. Turtle and N-Triples are written here, streaming; the rest by pyoxigraph.
+    """
     if key in ("ttl", "nt"):
         return _text(triples, output, turtle=key == "ttl")
-    rdf_format = RdfFormat.N_TRIPLES if key == "nt" else FORMATS[key][0]
-    prefixes = None if key == "nt" else v.PREFIXES
-    as_triples = (t if isinstance(t, Triple) else Triple(*t) for t in triples)
-    return serialize(as_triples, output, rdf_format, prefixes=prefixes)
+    text = _text(triples, None, turtle=False)
+    quads = parse(text, format=RdfFormat.N_TRIPLES)
+    return serialize((Triple(q.subject, q.predicate, q.object) for q in quads), output, FORMATS[key][0],
+                     prefixes=v.PREFIXES)
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_XSD_STRING = v.XSD + "string"
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_EXPANDED: dict = {}
 
 
-@lru_cache(maxsize=8192)
-def _iri_text(iri: str) -> str:
-    """An IRI as Turtle: a prefixed name when a simple one exists, else <iri>."""
-    for prefix, namespace in v.PREFIXES.items():
-        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"
-
-
-_NAMED: dict = {}
-
-
-def _term_text(term) -> str:
-    """A term in Turtle, with the project's prefixes."""
-    if term.__class__ is NamedNode:
-        text = _NAMED.get(term)
-        if text is None:
-            text = _iri_text(term.value)
-            if len(_NAMED) < 100_000:
-                _NAMED[term] = text
-        return text
-    return _other_text(term, _iri_text)
-
-
-def _nt_text(term) -> str:
-    """A term in N-Triples: full IRIs, escaped literals."""
-    if isinstance(term, NamedNode):
-        return f"<{term.value}>"
-    return _other_text(term, "<{}>".format)
-
-
-def _other_text(term, iri_text) -> str:
-    """A blank node or a literal (its datatype written by ``iri_text``)."""
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    text = '"' + term.value.translate(_ESCAPES) + '"'
-    if term.language:
-        return f"{text}@{term.language}"
-    datatype = term.datatype.value
-    return text if datatype == _XSD_STRING else f"{text}^^{iri_text(datatype)}"
+def _nt(term) -> str:
+    """A term as N-Triples: pyoxigraph terms by their own text; the writer's prefixed names expanded."""
+    if term.__class__ is not str:
+        return str(term)
+    first = term[0]
+    if first == "<" or first == "_":
+        return term
+    if first == '"':
+        close = term.rindex('"')
+        if term[close + 1:close + 3] != "^^" or term[close + 3:close + 4] == "<":
+            return term
+        return term[:close + 3] + _nt(term[close + 3:])
+    found = _EXPANDED.get(term)
+    if found is None:
+        prefix, _, local = term.partition(":")
+        found = _EXPANDED[term] = f"<{v.PREFIXES[prefix]}{local}>"
+    return found
 
 
 def _text(triples: Iterable, output=None, turtle: bool = True):
     """Turtle (the project's prefixes, one statement per run of a subject) or N-Triples, written as it goes.
 
-    IRIs were checked when their terms were made and literals are escaped here, so the output is valid."""
+    Terms made by ``writer`` are Turtle already (checked, escaped, vocabulary IRIs as prefixed names under
+    the prefixes declared here), so Turtle is only joined; N-Triples expands the prefixed names."""
     sink = io.BytesIO() if output is None else output
     if turtle:
         lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in v.PREFIXES.items()]
         sink.write(("\n".join(lines) + "\n").encode("utf-8"))
-    term = _term_text if turtle else _nt_text
     current, buffer = None, []
+    write = buffer.append
     for triple in triples:
-        subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
-            triple, Triple) else triple
-        if not turtle:
-            buffer.append(f"{term(subject)} {term(predicate)} {term(obj)} .\n")
-        elif subject is not current and subject != current:
-            if current is not None:
-                buffer.append(" .\n")
-            buffer.append(f"{term(subject)} {term(predicate)} {term(obj)}")
-            current = subject
+        if triple.__class__ is tuple:
+            subject, predicate, obj = triple
         else:
-            buffer.append(f" ;\n    {term(predicate)} {term(obj)}")
-        if len(buffer) > 2000:
+            subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        if subject.__class__ is not str:
+            subject, predicate, obj = str(subject), str(predicate), str(obj)
+        if not turtle:
+            write(f"{_nt(subject)} {_nt(predicate)} {_nt(obj)} .\n")
+        elif subject == current:
+            write(f" ;\n    {predicate} {obj}")
+        else:
+            if current is not None:
+                write(" .\n")
+            write(f"{subject} {predicate} {obj}")
+            current = subject
+        if len(buffer) > 4000:
             sink.write("".join(buffer).encode("utf-8"))
-            buffer = []
+            buffer.clear()
     if current is not None:
-        buffer.append(" .\n")
+        write(" .\n")
     sink.write("".join(buffer).encode("utf-8"))
     return sink.getvalue() if output is None else None
 
@@ -155,61 +138,106 @@ def check_xml(data: bytes) -> None:
         raise UnsafeXml(f"RDF/XML is not well-formed: {error}") from None
 
 
-def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list[tuple]:
-    """Every triple of a document as (s, p, o) term tuples, named graphs merged; RDF/XML is checked first (UnsafeXml).
-
-    Raises SyntaxError when the document is unreadable. JSON-LD remote contexts are never fetched.
+def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list:
+    """Every triple of a document as pyoxigraph quads (named graphs merged); RDF/XML is checked first
+    (UnsafeXml). Raises SyntaxError when the document is unreadable.
+    JSON-LD remote contexts are never fetched.
     """
     if rdf_format == RdfFormat.RDF_XML:
         check_xml(data)
-    quads = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)
-    return [(quad.subject, quad.predicate, quad.object) for quad in quads]
+    with gc_paused():
+        return list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False))
+
+
+@contextmanager
+def gc_paused():
+    """Suspend the cyclic garbage collector while a page's terms and index are built.
+
+    They hold no reference cycles, but their hundreds of thousands of new objects would set off
+    collections that scan every one of them again and again (a third of a big page's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_RDF_TYPE = v.RDF + "type"
+_SEPARATE = {v.DCAT + "Dataset", v.DCAT + "Catalog"}
 
 
 class Index:
-    """Triples by subject and predicate, for the reader's lookups."""
+    """Triples by subject and predicate IRI (plain dicts), for the reader's lookups and the rules."""
 
-    def __init__(self, triples: Iterable):
-        self.by_subject: dict = defaultdict(lambda: defaultdict(list))
+    def __init__(self, triples: Iterable = ()):
+        with gc_paused():
+            self._add(triples)
+
+    def _add(self, triples: Iterable) -> None:
+        self.by_subject: dict = {}
         self.predicates: dict = {}  # IRI text -> term
-        names: dict = {}
+        names = self.predicates
+        by_subject = self.by_subject
         for triple in triples:
-            subject, predicate, obj = (triple.subject, triple.predicate, triple.object) if isinstance(
-                triple, Triple) else triple
-            name = names.get(predicate)
-            if name is None:
-                name = names[predicate] = predicate.value
-                self.predicates[name] = predicate
-            objects = self.by_subject[subject][name]
-            if obj not in objects:
+            if isinstance(triple, tuple):
+                subject, predicate, obj = triple
+            else:
+                subject, predicate, obj = triple.subject, triple.predicate, triple.object
+            name = predicate.value
+            if name not in names:
+                names[name] = predicate
+            props = by_subject.get(subject)
+            if props is None:
+                props = by_subject[subject] = {}
+            objects = props.get(name)
+            if objects is None:
+                props[name] = [obj]
+            elif obj not in objects:
                 objects.append(obj)
 
     def objects(self, subject, predicate: str) -> list:
         node = self.by_subject.get(subject)
-        return node.get(predicate, []) if node else []
+        return node.get(predicate, ()) if node else ()
 
     def first(self, subject, predicate: str):
-        found = self.objects(subject, predicate)
+        node = self.by_subject.get(subject)
+        found = node.get(predicate) if node else None
         return found[0] if found else None
 
     def subjects_of_type(self, class_iri: str) -> list:
-        rdf_type = v.RDF + "type"
-        return [s for s, props in self.by_subject.items() if any(o.value == class_iri for o in props.get(rdf_type, []))]
+        return [s for s, props in self.by_subject.items() if any(o.value == class_iri for o in props.get(_RDF_TYPE, ()))]
 
-    def closure(self, root) -> list[tuple]:
-        """The triples describing ``root`` and, recursively, the nodes it points to (not other datasets)."""
-        seen, out, todo = {root}, [], [root]
-        skip = {v.DCAT + "Dataset", v.DCAT + "Catalog"}
+    def reach(self, root) -> list[tuple]:
+        """(node, predicates leading to it) for ``root`` and, recursively, the described nodes it points
+        to, except other datasets and catalogs."""
+        seen, out, todo = {root}, [], [(root, ())]
         while todo:
-            subject = todo.pop()
+            subject, via = todo.pop()
+            out.append((subject, via))
             for predicate, objects in self.by_subject.get(subject, {}).items():
                 for obj in objects:
-                    out.append((subject, self.predicates[predicate], obj))
-                    if obj not in seen and obj in self.by_subject and not (
-                            {o.value for o in self.objects(obj, v.RDF + "type")} & skip):
+                    if obj not in seen and obj in self.by_subject and not any(
+                            t.value in _SEPARATE for t in self.objects(obj, _RDF_TYPE)):
                         seen.add(obj)
-                        todo.append(obj)
+                        todo.append((obj, via + (predicate,)))
         return out
+
+    def part(self, root, reached: list | None = None) -> "Index":
+        """An Index of ``root`` and the nodes it reaches (``reach(root)`` if already known), sharing this
+        one's lists: read it, do not change it."""
+        part = Index()
+        part.predicates = self.predicates
+        part.by_subject = {node: self.by_subject[node] for node, _ in reached or self.reach(root)
+                           if node in self.by_subject}
+        return part
+
+    def closure(self, root) -> list[tuple]:
+        """The triples describing ``root`` and the nodes it reaches."""
+        return [(subject, self.predicates[predicate], obj)
+                for subject, props in self.part(root).by_subject.items()
+                for predicate, objects in props.items() for obj in objects]
 
 
 def stable_hash(text: str) -> str:
