@@ -265,13 +265,11 @@ class _Run:
             self.report.counts["unchanged"] += 1
             return self._tick()
         kind = "updated" if known else "added"
-        harvest = {"source": self.source["name"], "remote_id": remote_id, "job_id": self.report.job_id,
-                   "harvested_at": isoformat(now())}
+        # A harvester may add provenance of its own (e.g. DCAT rule violations); the runner's keys win.
+        harvest = {**(data.pop("harvest", None) or {}), "source": self.source["name"], "remote_id": remote_id,
+                   "job_id": self.report.job_id, "harvested_at": isoformat(now())}
         if item.url:
             harvest["url"] = item.url
-        violations = data.pop("dcat_violations", None)
-        if violations:
-            harvest["dcat_violations"] = violations
         self.pending.append({"data": data, "source": self.source, "remote_id": remote_id,
                              "content_hash": digest, "harvest": harvest, "kind": kind})
         if len(self.pending) >= self.batch_size:

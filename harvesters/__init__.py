@@ -56,6 +56,8 @@ class Harvester(Protocol):
         """Map one item to a dataset dict of ``metadata_schemas/dataset.json``.
 
         Pure: no network, no store. Raise RecordError naming the field for an unusable item.
+        A ``harvest`` object in the result adds provenance of the harvester's own (such as
+        ``dcat_violations``); the runner fills in source, remote id, job and time itself.
         """
 
 

@@ -5,8 +5,8 @@ declaring entities or a DTD (billion laughs, XXE) is refused before any RDF pars
 Each page is checked once against the project's DCAT-AP 3 rules (``catalog.dcat.rules``), and each
 dataset becomes one item whose payload (``Described``) is the part of the page's index that describes
 it, with its violations; ``parse`` maps that without reading anything again. A violating record is
-still harvested: ``parse`` returns its violations as ``dcat_violations``, which the runner keeps in
-the record's harvest provenance (``harvest.dcat_violations``).
+still harvested: ``parse`` returns its violations as ``harvest.dcat_violations``, which the runner keeps
+with the rest of the record's harvest provenance.
 """
 
 import re
@@ -158,5 +158,5 @@ class DcatHarvester:
         record["name"] = slug(record["title"], stable_hash(item.remote_id)[:8])
         record["owner_org"] = self.source["organization"]
         if payload.violations:
-            record["dcat_violations"] = [dict(violation) for violation in payload.violations]
+            record["harvest"] = {"dcat_violations": [dict(violation) for violation in payload.violations]}
         return record

@@ -105,4 +105,4 @@ def test_the_check_can_be_turned_off_per_source(app, http_server):
             harvester = DcatHarvester({"url": http_server.url("/catalog.ttl"), "organization": "dinkes",
                                        "config": config}, http)
             records = {item.remote_id: harvester.parse(item) for item in harvester.items()}
-            assert len(records["bad"].get("dcat_violations", [])) == expected
+            assert len(records["bad"].get("harvest", {}).get("dcat_violations", [])) == expected
