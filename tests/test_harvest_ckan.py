@@ -1,7 +1,6 @@
 """The CKAN harvester: the contract suite against a CKAN Action API on loopback, plus CKAN specifics."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,9 +9,8 @@ from catalog.harvest import run_harvest
 from harvesters import RemoteItem
 from harvesters.ckan import CkanHarvester, parse_package
 from tests import ckan_site
+from tests.conformance import require_kit
 from tests.contracts.harvester import POLICY, HarvesterContract, make_spec
-
-DATA = Path(__file__).parent / "data" / "ckan"
 
 
 class TestCkanHarvester(HarvesterContract):
@@ -44,7 +42,7 @@ def test_maps_every_ckan_version_shape(version):
 
 
 def test_reads_a_real_ckan_package_search_answer():
-    body = json.loads((DATA / "package_search.json").read_text("utf-8"))
+    body = json.loads((require_kit() / "examples" / "ckan-api" / "package_search.json").read_text("utf-8"))
     for package in body["result"]["results"]:
         data = parse_package(package, "https://demo.ckan.org")
         assert data["name"] == package["name"]
