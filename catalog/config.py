@@ -64,6 +64,11 @@ SETTINGS = [
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 
 
+def setting(config, name: str) -> Any:
+    """The value of declared setting ``name`` in ``config``, or its declared default when absent."""
+    return config.get(name, DEFAULTS[name])
+
+
 def _coerce(name: str, raw: str) -> Any:
     default = DEFAULTS.get(name)
     if isinstance(default, bool):

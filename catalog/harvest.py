@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 
 import harvesters
+from catalog.config import setting
 from catalog.errors import CatalogError, ConflictError, ValidationError
 from catalog.store import Store, isoformat, new_id, now
 from catalog.tables import harvest_jobs, harvest_sources
@@ -137,7 +138,7 @@ def content_hash(data: dict) -> str:
 def withdraw_limit(catalog, source: dict) -> float:
     """The largest share of the source one run may withdraw: the source's config, else the setting."""
     configured = (source.get("config") or {}).get("withdraw_limit")
-    return float(configured if configured is not None else catalog.config.get("HARVEST_WITHDRAW_LIMIT", 0.2))
+    return float(configured if configured is not None else setting(catalog.config, "HARVEST_WITHDRAW_LIMIT"))
 
 
 def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=None) -> HarvestReport:
@@ -152,7 +153,7 @@ def run_harvest(catalog, source_name: str, *, dry_run: bool = False, progress=No
         harvester_class = harvesters.get(source["type"])
     except HarvestError as error:
         raise CatalogError(str(error)) from None
-    lease = Lease(catalog.store, source, catalog.config.get("HARVEST_LEASE_SECONDS", 900))
+    lease = Lease(catalog.store, source, setting(catalog.config, "HARVEST_LEASE_SECONDS"))
     lease.acquire()
     report = HarvestReport(job_id=new_id(), source=source["name"], dry_run=dry_run)
     auto_index, catalog.auto_index = catalog.auto_index, False
@@ -203,7 +204,7 @@ class _Run:
         self.report = report
         self.lease = lease
         self.progress = progress
-        self.batch_size = int(catalog.config.get("HARVEST_BATCH_SIZE", 200))
+        self.batch_size = int(setting(catalog.config, "HARVEST_BATCH_SIZE"))
         self.pending = []
         self.seen = set()
         self.done = 0

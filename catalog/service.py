@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog import indexing, schemas
 from catalog.accounts import Accounts
+from catalog.config import setting
 from catalog.diff import diff
 from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
@@ -285,7 +286,7 @@ class Catalog:
         ``organizations`` caches organization rows by key across the records of one transaction.
         """
         record = _clean(data, drop=SYSTEM_FIELDS)
-        _fill_default_language(record, self.config.get("DEFAULT_LANGUAGE", "id"))
+        _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
         if existing and record.get("name") != existing["name"] and tx.name_taken(record.get("name", "")):
             raise ValidationError({"name": [NAME_TAKEN]})
         errors = schemas.validate(record, "dataset")

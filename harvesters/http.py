@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from catalog import __version__
+from catalog.config import setting
 from harvesters import HarvestError
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -38,16 +39,16 @@ class NotModified(Exception):
 def policy_from_config(config: dict) -> dict:
     """The HARVEST_* settings that shape every request, as keyword arguments of HarvestClient."""
     agent = config.get("HARVEST_USER_AGENT") or (
-        f"open-city-catalog/{__version__} (+{config.get('SITE_URL', 'http://127.0.0.1:5000')})"
+        f"open-city-catalog/{__version__} (+{setting(config, 'SITE_URL')})"
     )
     return {
-        "connect_timeout": float(config.get("HARVEST_CONNECT_TIMEOUT", 10.0)),
-        "read_timeout": float(config.get("HARVEST_READ_TIMEOUT", 30.0)),
-        "deadline": float(config.get("HARVEST_DEADLINE", 120.0)),
-        "max_bytes": int(config.get("HARVEST_MAX_BYTES", 50_000_000)),
-        "retries": int(config.get("HARVEST_RETRIES", 3)),
-        "backoff": float(config.get("HARVEST_BACKOFF", 1.0)),
-        "max_retry_after": float(config.get("HARVEST_MAX_RETRY_AFTER", 60.0)),
+        "connect_timeout": float(setting(config, "HARVEST_CONNECT_TIMEOUT")),
+        "read_timeout": float(setting(config, "HARVEST_READ_TIMEOUT")),
+        "deadline": float(setting(config, "HARVEST_DEADLINE")),
+        "max_bytes": int(setting(config, "HARVEST_MAX_BYTES")),
+        "retries": int(setting(config, "HARVEST_RETRIES")),
+        "backoff": float(setting(config, "HARVEST_BACKOFF")),
+        "max_retry_after": float(setting(config, "HARVEST_MAX_RETRY_AFTER")),
         "user_agent": agent,
     }
 

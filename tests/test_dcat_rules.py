@@ -96,8 +96,9 @@ def test_violations_are_kept_per_dataset_and_shown(harvested, client, http_serve
 
 
 def test_the_check_can_be_turned_off_per_source(app, http_server):
-    from harvesters.dcat import DcatHarvester
     import httpx
+
+    from harvesters.dcat import DcatHarvester
 
     http_server.document("/catalog.ttl", SOURCE.encode(), content_type="text/turtle")
     with httpx.Client() as http:

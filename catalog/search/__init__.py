@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from catalog.config import setting
 from catalog.errors import CatalogError
 
 
@@ -178,7 +179,7 @@ BACKENDS = {
 
 def open_backend(config: dict) -> SearchBackend:
     """The backend named by ``SEARCH_BACKEND``, built from its own settings."""
-    name = config.get("SEARCH_BACKEND", "null")
+    name = setting(config, "SEARCH_BACKEND")
     try:
         module, _, attribute = BACKENDS[name].partition(":")
     except KeyError:

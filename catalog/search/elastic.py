@@ -7,6 +7,7 @@ ever reaches Elasticsearch as values of match/term/range clauses, never as query
 import datetime as dt
 import itertools
 
+from catalog.config import setting
 from catalog.errors import SearchQueryError, SearchUnavailable
 from catalog.search import All, And, Not, Or, Phrase, Query, Range, Results
 from catalog.search.analysis import read_synonyms
@@ -142,9 +143,9 @@ class ElasticBackend:
             from elasticsearch import Elasticsearch
         except ImportError:
             raise SearchUnavailable("Install the elasticsearch extra: pip install 'open-city-catalog[elasticsearch]'") from None
-        client = Elasticsearch(config["SEARCH_URL"], request_timeout=config.get("SEARCH_TIMEOUT", 10.0))
-        path = config.get("SEARCH_SYNONYMS", "")
-        return cls(client, config.get("SEARCH_INDEX", "catalog-datasets"), {} if path == "none" else read_synonyms(path or None))
+        client = Elasticsearch(config["SEARCH_URL"], request_timeout=setting(config, "SEARCH_TIMEOUT"))
+        path = setting(config, "SEARCH_SYNONYMS")
+        return cls(client, setting(config, "SEARCH_INDEX"), {} if path == "none" else read_synonyms(path or None))
 
     def _call(self, method, **kwargs):
         from elasticsearch import ApiError, BadRequestError, TransportError

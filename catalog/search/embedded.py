@@ -12,6 +12,7 @@ from pathlib import Path
 
 import tantivy
 
+from catalog.config import setting
 from catalog.errors import SearchQueryError, SearchUnavailable
 from catalog.search import Query, Results
 from catalog.search import tantivy_query as compiler
@@ -77,7 +78,7 @@ class EmbeddedBackend:
     @classmethod
     def from_config(cls, config: dict) -> "EmbeddedBackend":
         folder = Path(config["HOME"]) / "search" / f"tantivy-v{SCHEMA_VERSION}"
-        return cls(folder, config.get("SEARCH_STEMMER", "light"), config.get("SEARCH_SYNONYMS", ""))
+        return cls(folder, setting(config, "SEARCH_STEMMER"), setting(config, "SEARCH_SYNONYMS"))
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy.engine import Connection, Engine
 
 from catalog import db
+from catalog.config import setting
 from catalog.store.accounts import AccountQueries
 from catalog.store.common import isoformat, new_id, now
 from catalog.store.datasets import DatasetQueries
@@ -43,7 +44,7 @@ class Store:
     @classmethod
     def from_config(cls, config: dict) -> "Store":
         """A store on ``DATABASE_URL``."""
-        return cls(db.open_engine(config["DATABASE_URL"], config.get("SQLITE_BUSY_TIMEOUT", 30.0)))
+        return cls(db.open_engine(config["DATABASE_URL"], setting(config, "SQLITE_BUSY_TIMEOUT")))
 
     @property
     def dialect(self) -> str:

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from catalog.config import setting
 from catalog.errors import CatalogError
 from catalog.web import i18n, security, text
 
@@ -24,7 +25,7 @@ def _template_helpers() -> dict:
     return {
         "language": language,
         "languages": i18n.LANGUAGES,
-        "site_title": current_app.config.get("SITE_TITLE", ""),
+        "site_title": setting(current_app.config, "SITE_TITLE"),
         "t": lambda record, field: text.localized(record or {}, field, language),
         "human_size": text.human_size,
         "current_path": request.full_path.rstrip("?") if request else "/",

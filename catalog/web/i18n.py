@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, request
 from flask_babel import Babel, get_locale
 
+from catalog.config import setting
+
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
@@ -21,7 +23,7 @@ bp = Blueprint("language", __name__)
 
 def default_language() -> str:
     """The configured page language, or Indonesian when the setting names one we do not have."""
-    configured = current_app.config.get("DEFAULT_LANGUAGE", "id")
+    configured = setting(current_app.config, "DEFAULT_LANGUAGE")
     return configured if configured in LANGUAGES else "id"
 
 
