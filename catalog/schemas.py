@@ -159,6 +159,8 @@ def validate(doc, kind: str) -> dict[str, list[str]]:
     validator that collects every error.
     """
     found: dict[str, list[str]] = {}
+    for path, message in text_errors(doc):
+        found.setdefault(path or "(record)", []).append(message)
     if not _passes_fast(doc, kind):
         for error in validator(kind).iter_errors(doc):
             for path, message in _describe(error):
@@ -167,6 +169,41 @@ def validate(doc, kind: str) -> dict[str, list[str]]:
         for path, message in _dataset_rules(doc):
             found.setdefault(path, []).append(message)
     return {path: sorted(set(found[path])) for path in sorted(found)}
+
+
+# Characters no stored text may hold: C0 controls other than tab, newline and carriage return,
+# DEL, lone UTF-16 surrogates (JSON's "\\udcff" escapes), and the two non-characters XML forbids.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def bad_character(text: str) -> str | None:
+    """Why ``text`` cannot be stored (the first offending character, named), or None when it can."""
+    found = _BAD_CHAR.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    return f"Contains {kind} (U+{code:04X}) at character {found.start() + 1}"
+
+
+def text_errors(doc, path=()):
+    """Yield (dotted path, message) for every string in ``doc`` (keys included) that cannot be stored.
+
+    One check for every write path (API, forms, harvest, CLI), run before anything hashes, encodes
+    or indexes the record, so such text is refused by field instead of failing later as a crash.
+    """
+    if isinstance(doc, str):
+        problem = bad_character(doc)
+        if problem:
+            yield _dotted(path), problem
+    elif isinstance(doc, dict):
+        for key, value in doc.items():
+            if isinstance(key, str) and (problem := bad_character(key)):
+                yield _dotted(path), f"A key: {problem[0].lower()}{problem[1:]}"
+            yield from text_errors(value, (*path, key))
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            yield from text_errors(value, (*path, index))
 
 
 def _dotted(parts) -> str:

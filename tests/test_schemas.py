@@ -211,3 +211,17 @@ def test_the_plain_url_shortcut_agrees_with_parsing(url):
     assert schemas._is_web_url(url) is parsed
     if schemas._PLAIN_URL.match(url):
         assert parsed
+
+
+@pytest.mark.parametrize("bad", ["sur \ud800 end", "\udcff", "a\x00b", "bell\x07", "\x0bvt", "esc\x1b[0m", "del\x7f", "\ufffe"])
+def test_text_that_cannot_be_stored_is_refused_by_path(bad):
+    record = make_dataset(title=bad)
+    record["resources"][0]["name"] = bad
+    record["extras"] = [{"key": bad, "value": "v"}]
+    errors = schemas.validate(record, "dataset")
+    assert {"title", "resources.0.name", "extras.0.key"} <= set(errors)
+    assert "U+" in errors["title"][0]
+
+
+def test_tab_newline_and_carriage_return_are_ordinary_text():
+    assert schemas.validate(make_dataset(notes="a\tb\r\nc\nd"), "dataset") == {}
