@@ -49,7 +49,7 @@ SETTINGS = [
     Setting("UPLOAD_MAX_SIZE", 52428800, "Largest resource file accepted by upload, in bytes."),
     Setting("PREVIEW_MAX_BYTES", 5_000_000, "Largest CSV or XLSX file (bytes) that a resource preview fetches."),
     Setting("PREVIEW_TIMEOUT", 10.0, "Seconds a resource preview may spend fetching its file."),
-    Setting("PREVIEW_ALLOWED_HOSTS", "", "Comma-separated hosts on loopback or private networks that previews may fetch from."),
+    Setting("PREVIEW_ALLOWED_HOSTS", "", "Comma-separated host:port pairs on loopback or private networks that previews may fetch from (a bare host means ports 80 and 443)."),
     Setting("QUEUE_URL", "", "Redis URL (redis://host:6379/0) of the harvest job queue; empty runs jobs in the scheduler."),
     Setting("HARVEST_RUNNER", "catalog.harvest:run_harvest", "module:function that runs one harvest of a source."),
     Setting("SCHEDULER_TICK", 5.0, "Seconds between two checks of the scheduler for due sources."),
