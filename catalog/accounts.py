@@ -107,7 +107,7 @@ class Accounts:
         return token_id, token
 
     def revoke_token(self, token_id: str) -> None:
-        """Revoke a token by its id, ending every session of its user; NotFound when there is no live token with that id."""
+        """Revoke a token by its id and end every session of its user; NotFound without such a live token."""
         with self.store.writing() as tx:
             if not tx.revoke_token(token_id):
                 raise NotFound(f"No live token with id {token_id}")

@@ -6,7 +6,6 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from catalog import config as settings
 from catalog.accounts import hash_token
 from catalog.app import create_app
 from catalog.tables import sessions

@@ -1,6 +1,6 @@
 """Sign-in sessions: kept by the hash of their random id, each tied to a user and the token it began with."""
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select
 
 from catalog.store.common import now
 from catalog.tables import api_tokens, sessions, users
@@ -26,7 +26,8 @@ class SessionQueries:
             .join(api_tokens, api_tokens.c.id == sessions.c.token_id)
             .where(
                 sessions.c.id_hash == id_hash, sessions.c.expires > moment, users.c.state == "active",
-                and_(api_tokens.c.revoked.is_(None), or_(api_tokens.c.expires.is_(None), api_tokens.c.expires > moment)),
+                api_tokens.c.revoked.is_(None),
+                or_(api_tokens.c.expires.is_(None), api_tokens.c.expires > moment),
             )
         )
         return self.conn.execute(query).first()

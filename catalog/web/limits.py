@@ -73,7 +73,7 @@ def _limit(kind: str, key_function, *, per_token: bool) -> ApplicationLimit:
 
 
 def check_settings(config: dict) -> None:
-    """Refuse a rate limit setting that is not in the limits notation (``60/minute``, ``10 per 5 seconds; 100/hour``)."""
+    """Refuse a rate limit setting not in the limits notation (``60/minute``, ``10 per second; 100/hour``)."""
     for name in KINDS.values():
         value = setting(config, name)
         try:

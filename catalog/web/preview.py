@@ -62,7 +62,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def allowed_targets(setting: str) -> frozenset[str]:
-    """``PREVIEW_ALLOWED_HOSTS`` as a set of ``host:port``: ``host:8080`` allows that port only, a bare host ports 80 and 443."""
+    """``PREVIEW_ALLOWED_HOSTS`` as ``host:port`` strings: ``host:8080`` allows that port, a bare host 80 and 443."""
     found = set()
     for entry in setting.split(","):
         entry = entry.strip().lower()
@@ -78,7 +78,7 @@ def allowed_targets(setting: str) -> frozenset[str]:
 
 
 def check_target(url: str, allowed_hosts: frozenset[str] | set[str]) -> None:
-    """Refuse URLs that are not http(s) or that resolve to a non-public address, unless their ``host:port`` is allowed."""
+    """Refuse URLs that are not http(s) or resolve to a non-public address, unless their ``host:port`` is allowed."""
     parts = urlsplit(url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise PreviewError("refused", f"not an http(s) URL: {url[:200]}")
