@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from catalog.admin import auth
 from catalog.errors import NotFound
@@ -35,6 +35,11 @@ def sysadmin_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+@bp.record_once
+def _session_policy(state):
+    auth.init_app(state.app)
 
 
 @bp.after_request
@@ -94,5 +99,5 @@ def login():
 @bp.post("/logout")
 def logout():
     auth.check_csrf()
-    session.clear()
+    auth.log_out()
     return redirect(url_for("admin.login"))

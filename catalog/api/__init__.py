@@ -9,6 +9,7 @@ with the status that ``ERRORS`` gives the exception: one table, no ``except`` la
 import json
 
 from flask import Blueprint, Response, current_app, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalog.api import datasets, http, misc, organizations, resources  # noqa: F401  (registers the actions)
@@ -95,6 +96,20 @@ def action_endpoint(name):
     if request.method == "OPTIONS":
         return http.preflight(ACTIONS.get(name))
     response = dispatch(name)
+    return http.finish(response, ACTIONS.get(name))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded):
+    """A rate limit's 429 in CKAN's envelope, with ``Retry-After``."""
+    from catalog.web.limits import retry_after
+
+    name = (request.view_args or {}).get("name", "")
+    seconds = retry_after()
+    response = _envelope(name, 429, success=False, error={
+        "__type": "Too Many Requests",
+        "message": f"Too many requests: the limit is {error.description}; try again in {seconds} seconds"})
+    response.headers["Retry-After"] = str(seconds)
     return http.finish(response, ACTIONS.get(name))
 
 

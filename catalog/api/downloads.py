@@ -25,7 +25,7 @@ def download(name, resource_id, filename=None):
         stored = uploads.upload_path(catalog.config["HOME"], resource_id, resource["url"].rsplit("/", 1)[-1])
         if stored is None:
             abort(404)
-        response = send_file(stored, as_attachment=True, mimetype=resource.get("mimetype") or "application/octet-stream")
+        response = send_file(stored, as_attachment=True, mimetype=uploads.served_type(resource))
     else:
         response = redirect(resource["url"], code=302)
     with catalog.store.writing() as tx:

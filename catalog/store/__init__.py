@@ -1,7 +1,8 @@
 """Persistence on SQLAlchemy Core: the source of truth, with every revision of every record.
 
 Use ``store.reading()`` or ``store.writing()`` to get a transaction object with the queries of
-each entity (datasets, organizations, revisions, accounts, harvest sources and jobs, downloads).
+each entity (datasets, organizations, revisions, accounts and their sessions, harvest sources and jobs,
+downloads).
 A writing transaction holds the write lock from its start on SQLite and row locks on
 PostgreSQL, so concurrent read-modify-write cycles never lose an update.
 """
@@ -20,13 +21,14 @@ from catalog.store.harvest import HarvestQueries
 from catalog.store.organizations import OrganizationQueries
 from catalog.store.revisions import RevisionQueries
 from catalog.store.schedules import ScheduleQueries
+from catalog.store.sessions import SessionQueries
 
 __all__ = ["Store", "StoreTx", "isoformat", "new_id", "now"]
 
 
 class StoreTx(
     DatasetQueries, OrganizationQueries, RevisionQueries, AccountQueries, HarvestQueries, DownloadQueries,
-    ScheduleQueries,
+    ScheduleQueries, SessionQueries,
 ):
     """One transaction: every query of every entity, on one connection."""
 
