@@ -1,14 +1,14 @@
 """Sign-in sessions kept on the server: the hash of each session's random id, its user, the token it began with, its expiry.
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-02
+Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
