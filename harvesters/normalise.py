@@ -454,7 +454,7 @@ def _local(text: str) -> str | None:
 
 # -- text ----------------------------------------------------------------------------------------
 
-_HTML = re.compile(r"<\s*/?\s*(p|div|br|a|span|b|i|u|em|strong|ul|ol|li|h[1-6]|table|tr|td|th|font|img|hr|"
+_HTML = re.compile(r"</?(p|div|br|a|span|b|i|u|em|strong|ul|ol|li|h[1-6]|table|tr|td|th|font|img|hr|"
                    r"blockquote|pre|code|sup|sub)\b[^>]*>|&(nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
 _KEPT_TAGS = {"p", "div", "br", "a", "span", "b", "i", "u", "em", "strong", "ul", "ol", "li", "h1", "h2", "h3",
               "h4", "h5", "h6", "table", "thead", "tbody", "tr", "td", "th", "blockquote", "pre", "code", "hr",
