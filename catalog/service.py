@@ -168,7 +168,7 @@ class Catalog:
 
     def create_organization(self, data: dict, actor: str) -> dict:
         """Validate and store a new organization."""
-        record = _clean(data, drop=("id", "state", "created"))
+        record = schemas.with_encoded_urls(_clean(data, drop=("id", "state", "created")), "organization")
         _check(record, "organization")
         record.update(id=new_id(), state="active", created=isoformat(now()))
         with self.store.writing() as tx:
@@ -184,7 +184,7 @@ class Catalog:
             row = tx.organization_row(key, for_update=True)
             if row is None:
                 raise NotFound(f"Organization not found: {key}")
-            record = _clean(data, drop=("id", "state", "created"))
+            record = schemas.with_encoded_urls(_clean(data, drop=("id", "state", "created")), "organization")
             record.setdefault("name", row.name)
             if record["name"] != row.name:
                 raise ValidationError({"name": ["An organization cannot be renamed"]})
@@ -285,7 +285,7 @@ class Catalog:
 
         ``organizations`` caches organization rows by key across the records of one transaction.
         """
-        record = _clean(data, drop=SYSTEM_FIELDS)
+        record = schemas.with_encoded_urls(_clean(data, drop=SYSTEM_FIELDS), "dataset")
         _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
         if existing and record.get("name") != existing["name"] and tx.name_taken(record.get("name", "")):
             raise ValidationError({"name": [NAME_TAKEN]})
@@ -330,6 +330,7 @@ class Catalog:
     def add_source(self, data: dict, actor: str) -> dict:
         """Register a harvest source (or bring back a removed one of the same name)."""
         record = _clean(data, drop=("id", "state", "created", "http_cache"))
+        record = schemas.with_encoded_urls(record, "harvest_source")
         _check(record, "harvest_source")
         with self.store.writing() as tx:
             organization = tx.organization_row(record["organization"])
