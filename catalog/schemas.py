@@ -124,7 +124,7 @@ def _is_email(value):
 FORMAT_LABELS = {
     "date": "a date written YYYY-MM-DD",
     "date-or-date-time": "a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ss)",
-    "web-url": "an absolute http, https or ftp URL as RFC 3986 writes it (characters such as \" < > \\ percent-encoded)",
+    "web-url": "an absolute http, https or ftp URL as RFC 3986 writes it (\" < > \\ percent-encoded)",
     "email": "an e-mail address",
 }
 
