@@ -1,4 +1,5 @@
-"""Uploaded resource files: a size limit, a content check against the declared format, storage under HOME/uploads.
+"""Uploaded resource files: a size limit, a content check against the declared format, storage in the
+dataset's folder (``catalog.files``).
 
 The content check looks at the first bytes: executables and HTML are refused whatever their
 declared format (an HTML page served as "CSV" from our domain would be an XSS vector), and a
@@ -61,14 +62,14 @@ def declared_format(resource: dict, filename: str) -> str:
     return fmt
 
 
-def save_upload(file, *, home: str, resource_id: str, fmt: str, limit: int) -> dict:
-    """Check and store an uploaded file; returns the resource fields it determines (size, hash, ...)."""
+def save_upload(file, *, folder: Path, fmt: str, limit: int) -> dict:
+    """Check and store an uploaded file in ``folder`` (``catalog.files.folder``: under its dataset);
+    returns the resource fields it determines (size, hash, ...)."""
     filename = secure_filename(file.filename or "") or "data"
     head = file.stream.read(SNIFF_BYTES)
     problem = _problem(head, fmt)
     if problem:
         raise ValidationError({"upload": [problem]})
-    folder = Path(home) / "uploads" / resource_id
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / filename
     digest, size = hashlib.sha256(head), len(head)
@@ -91,9 +92,3 @@ def save_upload(file, *, home: str, resource_id: str, fmt: str, limit: int) -> d
     if fmt in MEDIA_TYPES:
         fields["mimetype"] = MEDIA_TYPES[fmt]
     return fields
-
-
-def upload_path(home: str, resource_id: str, filename: str) -> Path | None:
-    """The stored file of an uploaded resource, or None when it is missing."""
-    path = Path(home) / "uploads" / secure_filename(resource_id) / secure_filename(filename)
-    return path if path.is_file() else None
