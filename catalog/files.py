@@ -71,3 +71,26 @@ def uploaded_ids(record: dict | None) -> set[str]:
     """Ids of the resources of ``record`` whose file the catalog stores."""
     resources = (record or {}).get("resources") or []
     return {r["id"] for r in resources if isinstance(r, dict) and r.get("url_type") == "upload" and r.get("id")}
+
+
+def adopt_earlier_layout(home: str, records) -> int:
+    """Move files stored by earlier versions (``uploads/<resource id>/<file>``) under their dataset.
+
+    ``records`` are every dataset record (any state). A folder no upload resource claims is set
+    aside in the removed area, never left where a request could reach it. Returns how many moved.
+    """
+    root = Path(home) / STORED
+    if not root.is_dir():
+        return 0
+    earlier = {p.name: p for p in root.iterdir() if p.is_dir() and any(c.is_file() for c in p.iterdir())}
+    if not earlier:
+        return 0
+    moved = 0
+    for record in records:
+        for resource_id in uploaded_ids(record) & set(earlier):
+            area = STORED if record.get("state") == "active" else REMOVED
+            _move(earlier.pop(resource_id), folder(home, record["id"], resource_id, area=area))
+            moved += 1
+    for resource_id, path in earlier.items():
+        _move(path, Path(home) / REMOVED / "unclaimed" / resource_id)
+    return moved

@@ -132,6 +132,8 @@ class Catalog:
     def init(self) -> indexing.Drift:
         """Create or migrate the database, index what the outbox names, then repair index drift."""
         self.store.migrate()
+        with self.store.reading() as tx:
+            files.adopt_earlier_layout(self.config["HOME"], tx.iter_datasets(states=("active", "withdrawn")))
         self.sync_index()
         drift = self.check_index()
         if drift.total:

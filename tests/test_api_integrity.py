@@ -267,3 +267,17 @@ def test_url_type_upload_is_set_only_by_the_upload_path(client, world):
     uploaded = _upload(client, world)
     kept = post(client, world, "resource_patch", {"id": uploaded["id"], "name": "Ganti nama"}).json["result"]
     assert kept["url_type"] == "upload" and _download(client, kept, "kasus-dbd") == (200, CSV)
+
+
+def test_files_stored_by_earlier_versions_move_under_their_dataset_at_init(client, world):
+    home = Path(world.catalog.config["HOME"])
+    mine = _upload(client, world)
+    dataset_id = world.catalog.get_dataset("kasus-dbd")["id"]
+    (home / "uploads" / dataset_id / mine["id"]).rename(home / "uploads" / mine["id"])  # the earlier layout
+    stray = home / "uploads" / "9b0e1c3a-0000-4000-8000-000000000000"
+    stray.mkdir()
+    (stray / "lama.csv").write_bytes(CSV)
+    assert _download(client, mine, "kasus-dbd")[0] == 404
+    world.catalog.init()
+    assert _download(client, mine, "kasus-dbd") == (200, CSV)
+    assert not stray.exists() and (home / "uploads-removed" / "unclaimed" / stray.name / "lama.csv").is_file()
