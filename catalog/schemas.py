@@ -261,6 +261,38 @@ def validate(doc, kind: str) -> dict[str, list[str]]:
     return {path: sorted(set(found[path])) for path in sorted(found)}
 
 
+_SHAPE_KEYS = ("type", "required", "properties", "items", "additionalProperties")
+
+
+def _shape_only(node):
+    """A schema node with only what says which JSON types go where (and which fields must be there)."""
+    if not isinstance(node, dict):
+        return node
+    shape = {key: _shape_only(value) for key, value in node.items() if key in _SHAPE_KEYS and key != "properties"}
+    if isinstance(node.get("properties"), dict):
+        shape["properties"] = {name: _shape_only(value) for name, value in node["properties"].items()}
+    if not isinstance(shape.get("additionalProperties", {}), dict):
+        del shape["additionalProperties"]
+    return shape
+
+
+@cache
+def _shape_check(kind: str):
+    return fastjsonschema.compile({**_shape_only(compiled(kind)), "$schema": "http://json-schema.org/draft-07/schema#"})
+
+
+def shape_errors(doc, kind: str) -> list[tuple[str, str]]:
+    """Only the errors of ``doc`` that a reader of it would trip on: wrong JSON types and missing
+    required fields, as (dotted path, message); a compiled check of those rules alone first."""
+    try:
+        _shape_check(kind)(doc)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    return [pair for error in validator(kind).iter_errors(doc) if error.validator in ("type", "required")
+            for pair in _describe(error)]
+
+
 # Characters no stored text may hold: C0 controls other than tab, newline and carriage return,
 # DEL, lone UTF-16 surrogates (JSON's "\\udcff" escapes), and the two non-characters XML forbids.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -276,12 +308,36 @@ def bad_character(text: str) -> str | None:
     return f"Contains {kind} (U+{code:04X}) at character {found.start() + 1}"
 
 
+def text_is_clean(doc) -> bool:
+    """True when no string in ``doc`` (keys included) holds a character ``bad_character`` names.
+
+    A walk without recursion that skips the pattern for printable text: the cheap common case of
+    ``text_errors``, fast enough for every record every reader is given.
+    """
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if not value.isprintable() and _BAD_CHAR.search(value):
+                return False
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not key.isprintable() and _BAD_CHAR.search(key):
+                    return False
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
+
+
 def text_errors(doc, path=()):
     """Yield (dotted path, message) for every string in ``doc`` (keys included) that cannot be stored.
 
     One check for every write path (API, forms, harvest, CLI), run before anything hashes, encodes
     or indexes the record, so such text is refused by field instead of failing later as a crash.
     """
+    if not path and text_is_clean(doc):
+        return
     if isinstance(doc, str):
         problem = bad_character(doc)
         if problem:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from catalog import files, indexing, schemas
+from catalog import files, indexing, schemas, soundness
 from catalog.accounts import Accounts
 from catalog.config import setting
 from catalog.diff import diff
-from catalog.errors import CatalogError, NotFound, ValidationError
+from catalog.errors import CatalogError, ConflictError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
 from catalog.store import Store, StoreTx, isoformat, new_id, now
 
@@ -134,11 +134,7 @@ class Catalog:
         self.store.migrate()
         with self.store.reading() as tx:
             files.adopt_earlier_layout(self.config["HOME"], tx.iter_datasets(states=("active", "withdrawn")))
-        self.sync_index()
-        drift = self.check_index()
-        if drift.total:
-            log.warning(drift.summary())
-        return drift
+        return self.repair_index_on_start() or indexing.Drift()
 
     # -- search index ---------------------------------------------------------------------
 
@@ -164,6 +160,9 @@ class Catalog:
             drift = self.check_index()
         except CatalogError as error:
             log.warning("search index not checked at start: %s", error.message)
+            return None
+        except Exception:  # the index is derived: whatever went wrong, the catalog still starts
+            log.exception("search index not checked at start; `catalog index rebuild` recreates it")
             return None
         if drift.total:
             log.warning(drift.summary())
@@ -249,7 +248,7 @@ class Catalog:
         """Replace a dataset's content with ``data`` (CKAN's package_update)."""
         with self.store.writing() as tx:
             row = self._locked_dataset(tx, key)
-            existing = dict(row.data)
+            existing = self._existing(row)
             record = self._prepare(tx, data, existing=existing, **resources)
             self._write(tx, record, row, "update", actor)
         self._set_aside_files(existing, record)
@@ -264,7 +263,7 @@ class Catalog:
         """
         with self.store.writing() as tx:
             row = self._locked_dataset(tx, key)
-            existing = dict(row.data)
+            existing = self._existing(row)
             record = self._prepare(tx, {**existing, **changes}, existing=existing, **resources)
             self._write(tx, record, row, "update", actor)
         self._set_aside_files(existing, record)
@@ -288,6 +287,9 @@ class Catalog:
     def _set_state(self, key: str, state: str, action: str, actor: str) -> dict:
         with self.store.writing() as tx:
             row = self._locked_dataset(tx, key)
+            if soundness.structural_problems(row.data):
+                raise ConflictError(f"Dataset {key} is quarantined: replace its damaged record before "
+                                    f"changing its state")
             record = dict(row.data)
             if record["state"] != state:
                 record.update(state=state, metadata_modified=isoformat(now()))
@@ -325,6 +327,14 @@ class Catalog:
         if row is None:
             raise NotFound(f"Dataset not found: {key}")
         return row
+
+    @staticmethod
+    def _existing(row) -> dict:
+        """The stored record of a locked dataset row; for a record too damaged to read, what the row's
+        own columns still say (id, name, state), so that replacing the record repairs it."""
+        if not soundness.structural_problems(row.data):
+            return dict(row.data)
+        return {"id": row.id, "name": row.name, "state": row.state, "metadata_created": isoformat(row.created)}
 
     def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None,
                  **resources) -> dict:
@@ -456,7 +466,8 @@ class Catalog:
             row = rows.get(entry["remote_id"])
             data = {**entry["data"], "owner_org": source["organization"],
                     "name": row.name if row else names[entry["remote_id"]]}
-            record = self._prepare(tx, data, existing=dict(row.data) if row else None, organizations=organizations)
+            existing = self._existing(row) if row else None
+            record = self._prepare(tx, data, existing=existing, organizations=organizations)
             record.update(state="active", harvest=entry["harvest"])
             number = latest.get(row.id, 0) + 1 if row else 1
             revisions.append((record["id"], number, "update" if row else "create", record))
@@ -475,7 +486,9 @@ class Catalog:
         with self.store.writing() as tx:
             for dataset_id in dataset_ids:
                 row = self._locked_dataset(tx, dataset_id)
-                if row.state != "withdrawn":
+                if soundness.structural_problems(row.data):
+                    log.warning("dataset %s not withdrawn: its stored record is damaged (quarantined)", dataset_id)
+                elif row.state != "withdrawn":
                     record = {**row.data, "state": "withdrawn", "metadata_modified": isoformat(now())}
                     self._write(tx, record, row, "withdraw", actor)
         self._after_write()

@@ -187,3 +187,12 @@ downloads = Table(
     Column("dataset_id", ID, nullable=False),
     Column("created", DateTime, nullable=False),
 )
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("dataset_id", ID, primary_key=True),
+    Column("name", String(100)),
+    Column("problems", JSON, nullable=False),
+    Column("found", DateTime, nullable=False),
+)
