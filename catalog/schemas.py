@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import fastjsonschema
 import idna
+import jsonschema_rs
 import rfc3986
 import rfc3986.abnf_regexp
 import rfc3986.exceptions
@@ -277,18 +278,16 @@ def _shape_only(node):
 
 
 @cache
-def _shape_check(kind: str):
-    return fastjsonschema.compile({**_shape_only(compiled(kind)), "$schema": "http://json-schema.org/draft-07/schema#"})
+def _shape_check(kind: str) -> jsonschema_rs.Draft7Validator:
+    return jsonschema_rs.Draft7Validator(_shape_only(compiled(kind)))
 
 
 def shape_errors(doc, kind: str) -> list[tuple[str, str]]:
     """Only the errors of ``doc`` that a reader of it would trip on: wrong JSON types and missing
-    required fields, as (dotted path, message); a compiled check of those rules alone first."""
-    try:
-        _shape_check(kind)(doc)
+    required fields, as (dotted path, message). Every record a reader is given passes this, so
+    the common case is one check of those rules alone by a compiled (Rust) validator, ~2 µs."""
+    if _shape_check(kind).is_valid(doc):
         return []
-    except fastjsonschema.JsonSchemaException:
-        pass
     return [pair for error in validator(kind).iter_errors(doc) if error.validator in ("type", "required")
             for pair in _describe(error)]
 

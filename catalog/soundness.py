@@ -11,12 +11,37 @@ with a list where it expects text, and a schema that grows stricter must not hid
 """
 
 import json
+import re
 
 from catalog import schemas
 
 SYSTEM_TEXT = ("id", "name", "state", "owner_org", "metadata_created", "metadata_modified")
-SYSTEM_FIELDS = ("id", "state", "metadata_created", "metadata_modified", "harvest")
 STATES = ("active", "withdrawn")
+
+
+# In a record's JSON text, what may stand for a character ``schemas.bad_character`` names: an escaped
+# C0 control, DEL or surrogate, a \\b or \\f escape, or such a character itself. Text without any of
+# these holds none, so its strings need no walk (a match only means: walk them to be sure).
+_SUSPECT_ESCAPE = r"\\(?:u00[01][0-9a-fA-F]|u007[fF]|u[dD][89a-fA-F]|u[fF]{3}[eEfF]|[bf])"
+_SUSPECT = re.compile(_SUSPECT_ESCAPE)
+_SUSPECT_BYTES = re.compile(_SUSPECT_ESCAPE.encode())
+_RAW = re.compile("[\x7f\ud800-\udfff\ufffe\uffff]")
+_RAW_BYTES = re.compile(b"\x7f|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]")  # DEL, U+FFFE/FFFF, surrogates
+
+
+def _text_clean(text) -> bool:
+    """True when the JSON ``text`` (str or bytes) cannot hold a character ``bad_character`` names."""
+    if isinstance(text, str):
+        raw = "\x7f" in text if text.isascii() else _RAW.search(text) is not None
+        return not raw and ("\\" not in text or _SUSPECT.search(text) is None)
+    return _RAW_BYTES.search(text) is None and (b"\\" not in text or _SUSPECT_BYTES.search(text) is None)
+
+
+class StoredObject(dict):
+    """A JSON object as the store read it; ``text_clean`` says its JSON text held no character that
+    ``schemas.bad_character`` names, so the per-string check can be skipped."""
+
+    text_clean = False
 
 
 class Undecodable(str):
@@ -32,9 +57,13 @@ def tolerant_loads(text):
     """``json.loads`` for the store's JSON columns that gives an ``Undecodable`` instead of raising,
     so one damaged row fails the check below rather than every query that reads it."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (ValueError, RecursionError) as error:
         return Undecodable(text if isinstance(text, str) else repr(text), f"{error.__class__.__name__}: {error}")
+    if isinstance(value, dict):
+        value = StoredObject(value)
+        value.text_clean = _text_clean(text)
+    return value
 
 
 def structural_problems(record) -> list[str]:
@@ -57,7 +86,8 @@ def problems(record) -> list[str]:
     found = structural_problems(record)
     if found and not isinstance(record, dict):
         return found
-    found += [f"{path or '(record)'}: {message}" for path, message in schemas.text_errors(record)]
-    content = {key: value for key, value in record.items() if key not in SYSTEM_FIELDS}
-    found += [f"{path or '(record)'}: {message}" for path, message in schemas.shape_errors(content, "dataset")]
+    if not getattr(record, "text_clean", False):
+        found += [f"{path or '(record)'}: {message}" for path, message in schemas.text_errors(record)]
+    shape = schemas.shape_errors(record, "dataset")  # the shape check allows the catalog's own extra fields
+    found += [f"{path or '(record)'}: {message}" for path, message in shape]
     return found

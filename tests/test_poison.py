@@ -13,9 +13,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import httpx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 from sqlalchemy import text, update
 
+from catalog import schemas, soundness
 from catalog.app import create_app
 from catalog.tables import datasets
 from tests.builders import make_dataset, make_organization
@@ -197,3 +200,25 @@ def test_catalog_serve_starts_with_a_poison_record_in_the_store(instance, config
         server.terminate()
         output = server.communicate(timeout=10)[0].decode(errors="replace")
     assert "set aside in quarantine" in output
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=()))  # surrogates and controls included
+
+
+@given(st.dictionaries(st.text(max_size=5), st.one_of(ANY_TEXT, st.lists(ANY_TEXT, max_size=3)), max_size=4),
+       st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_the_raw_text_shortcut_never_calls_bad_text_clean(doc, ascii_only):
+    """The store skips the per-string walk only when the JSON text shows no trace of a bad character."""
+    encoded = json.dumps(doc, ensure_ascii=ascii_only)
+    for raw in (encoded, encoded.encode("utf-8", "surrogatepass")):
+        loaded = soundness.tolerant_loads(raw)
+        if loaded.text_clean:
+            assert schemas.text_is_clean(doc)
+        found = [p for p in soundness.problems(loaded) if "Contains a" in p or "contains a" in p]
+        assert bool(found) == (not schemas.text_is_clean(doc))
+
+
+def test_text_clean_agrees_with_text_errors():
+    for doc in ({"a": "ok é\t\n"}, {"a": ["x\x7f"]}, {"b\ud800": 1}, {"c": {"d": "\ufffe"}}, {"e": "\U0001F600"}):
+        assert schemas.text_is_clean(doc) == (not list(schemas.text_errors(doc)))
