@@ -258,3 +258,33 @@ def test_text_that_cannot_be_stored_is_refused_by_path(bad):
 
 def test_tab_newline_and_carriage_return_are_ordinary_text():
     assert schemas.validate(make_dataset(notes="a\tb\r\nc\nd"), "dataset") == {}
+
+
+def _urls(doc):
+    if isinstance(doc, dict):
+        for value in doc.values():
+            yield from _urls(value)
+    elif isinstance(doc, list):
+        for value in doc:
+            yield from _urls(value)
+    elif isinstance(doc, str) and doc.strip().lower().startswith(("http://", "https://", "ftp://")):
+        yield doc
+
+
+def test_every_url_in_real_published_catalogs_is_accepted_as_given():
+    """Tightening URLs to RFC 3986 must not refuse what real CKAN, data.json and DCAT JSON-LD catalogs publish."""
+    import json
+    import os
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1].parent / "shared" / "realworld"
+    files = sorted([*folder.rglob("*.json"), *folder.rglob("*.jsonld")])
+    if not files:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"real-world documents not found at {folder}")
+        pytest.skip(f"real-world documents not found at {folder}")
+    urls = [url for path in files for url in _urls(json.loads(path.read_text("utf-8")))]
+    assert len(urls) > 2000
+    refused = [url for url in urls if not schemas._is_web_url(url)]
+    assert refused == []
+    assert all(schemas.encode_url(url) == url.strip() for url in urls if schemas._PLAIN_URL.match(url.strip()))
