@@ -38,7 +38,8 @@ def plant(catalog, record_id: str, poison) -> None:
     """Overwrite a stored record directly, as a bug, a manual SQL fix or an older version might have."""
     with catalog.store.writing() as tx:
         if poison == "undecodable JSON":
-            tx.conn.execute(text("UPDATE datasets SET data = :data WHERE id = :id"), {"data": "{broken", "id": record_id})
+            tx.conn.execute(text("UPDATE datasets SET data = :data WHERE id = :id"),
+                            {"data": "{broken", "id": record_id})
         else:
             record = tx.get_dataset(record_id)
             tx.conn.execute(update(datasets).where(datasets.c.id == record_id).values(data=POISONS[poison](record)))

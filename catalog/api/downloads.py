@@ -23,8 +23,8 @@ def download(name, resource_id, filename=None):
     if resource is None or not can_read(http.current_user(), record, organization["id"]):
         abort(404)
     if resource.get("url_type") == "upload":
-        filename = resource["url"].rsplit("/", 1)[-1]
-        stored = files.stored_file(catalog.config["HOME"], record["id"], resource_id, filename)
+        stored_name = resource["url"].rsplit("/", 1)[-1]
+        stored = files.stored_file(catalog.config["HOME"], record["id"], resource_id, stored_name)
         if stored is None:
             abort(404)
         response = send_file(stored, as_attachment=True, mimetype=resource.get("mimetype") or "application/octet-stream")
