@@ -197,3 +197,12 @@ sessions = Table(
     Column("created", DateTime, nullable=False),
     Column("expires", DateTime, nullable=False, index=True),
 )
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("dataset_id", ID, primary_key=True),
+    Column("name", String(100)),
+    Column("problems", JSON, nullable=False),
+    Column("found", DateTime, nullable=False),
+)

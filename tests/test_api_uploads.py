@@ -73,7 +73,7 @@ def test_file_over_the_limit_is_refused_and_not_kept(app, client, world):
     world.catalog.config["UPLOAD_MAX_SIZE"] = 100_000
     response = upload(client, world, CSV * 5000, "besar.csv", format="CSV")
     assert response.status_code in (409, 413)
-    assert not list((Path(world.catalog.config["HOME"]) / "uploads").glob("*/*"))
+    assert not [p for p in (Path(world.catalog.config["HOME"]) / "uploads").rglob("*") if p.is_file()]
 
 
 def test_resource_update_replaces_the_file_and_patch_keeps_it(client, world):

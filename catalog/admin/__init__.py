@@ -1,4 +1,4 @@
-"""``/admin``: the operator's view of every harvest source's health, its jobs, and "run now"."""
+"""``/admin``: the operator's view of every harvest source's health, its jobs, "run now", and the quarantine."""
 
 from functools import wraps
 
@@ -59,8 +59,19 @@ def sources():
     catalog = current_app.extensions["catalog"]
     rows = source_health(catalog)
     alerting = [row for row in rows if row["alerting"]]
-    return render_template("admin/sources.html", rows=rows, alerting=alerting,
+    with catalog.store.reading() as tx:
+        quarantined = tx.quarantine_size()
+    return render_template("admin/sources.html", rows=rows, alerting=alerting, quarantined=quarantined,
                            threshold=catalog.config["ALERT_FAILURE_STREAK"])
+
+
+@bp.get("/quarantine")
+@sysadmin_required
+def quarantine():
+    """Datasets whose stored record cannot be served, with every problem found, newest first."""
+    with current_app.extensions["catalog"].store.reading() as tx:
+        entries = tx.quarantined()
+    return render_template("admin/quarantine.html", entries=entries)
 
 
 @bp.post("/source/<name>/run")

@@ -1,4 +1,5 @@
-"""Uploaded resource files: a size limit, a content check against the declared format, storage under HOME/uploads.
+"""Uploaded resource files: a size limit, a content check against the declared format, storage in the
+dataset's folder (``catalog.files``).
 
 Formats a browser can run (HTML, XHTML, SVG, scripts) are refused whatever they are declared
 as, by format, media type or file name. The whole file is scanned for markup while it streams
@@ -104,8 +105,9 @@ def declared_format(resource: dict, filename: str) -> str:
     return fmt
 
 
-def save_upload(file, *, home: str, resource_id: str, fmt: str, limit: int) -> dict:
-    """Check and store an uploaded file; returns the resource fields it determines (size, hash, ...).
+def save_upload(file, *, folder: Path, fmt: str, limit: int) -> dict:
+    """Check and store an uploaded file in ``folder`` (``catalog.files.folder``: under its dataset);
+    returns the resource fields it determines (size, hash, ...).
 
     The file streams to disk once: its first bytes are checked against ``fmt``, every byte is
     scanned for markup, and a file over ``limit`` or with markup is deleted before the error.
@@ -115,7 +117,6 @@ def save_upload(file, *, home: str, resource_id: str, fmt: str, limit: int) -> d
     problem = _problem(head, fmt)
     if problem:
         raise ValidationError({"upload": [problem]})
-    folder = Path(home) / "uploads" / resource_id
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / filename
     digest, size, scan = hashlib.sha256(), 0, MarkupScan()
@@ -146,8 +147,3 @@ def served_type(resource: dict) -> str:
     mimetype = str(resource.get("mimetype") or "").split(";", 1)[0].strip().lower()
     return mimetype if mimetype in SAFE_TYPES else FALLBACK_TYPE
 
-
-def upload_path(home: str, resource_id: str, filename: str) -> Path | None:
-    """The stored file of an uploaded resource, or None when it is missing."""
-    path = Path(home) / "uploads" / secure_filename(resource_id) / secure_filename(filename)
-    return path if path.is_file() else None
