@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from catalog import schemas
 from catalog.harvest import run_harvest
-from harvesters import RemoteItem
+from harvesters import RecordError, RemoteItem
 from harvesters.datajson import DatajsonHarvester, entry_errors, entry_validator, map_entry
 from tests.conformance import KIT, require_kit
 from tests.contracts.harvester import POLICY, HarvesterContract, make_spec
@@ -175,7 +175,7 @@ def test_reads_the_dcat_us_examples():
 def test_an_invalid_entry_fails_with_its_json_path():
     harvester = DatajsonHarvester({"url": "https://x.example/data.json"}, None)
     bad = entry({**make_spec(1), "broken": True})
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(RecordError) as caught:
         harvester.parse(RemoteItem("x", bad, "https://x.example/data.json#dataset[7]"))
     assert caught.value.path == "dataset[7].contactPoint.hasEmail"
     assert "dataset[7].contactPoint.hasEmail" in caught.value.message
