@@ -67,6 +67,31 @@ def test_one_dataset_by_extension_and_by_accept(client, stored, ext, media):
     assert negotiated.headers["Vary"] == "Accept"
 
 
+CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+          "application/signed-exchange;v=b3;q=0.7")
+NEGOTIATION = [
+    ("chrome", CHROME, "text/html"),
+    ("firefox", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ("curl", "*/*", "text/html"),
+    ("wget", "*/*", "text/html"),
+    ("no accept", None, "text/html"),
+    ("rdf only as good as html", "text/turtle, text/html", "text/html"),
+    ("html refused", "text/turtle, text/html;q=0", "text/turtle"),
+    ("turtle client", "text/turtle", "text/turtle"),
+    ("harvester", "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, */*;q=0.1", "text/turtle"),
+    ("rdf/xml client", "application/rdf+xml;q=0.9, text/turtle;q=0.8, text/html;q=0.5", "application/rdf+xml"),
+    ("json-ld before anything", "application/ld+json, */*;q=0.5", "application/ld+json"),
+]
+
+
+@pytest.mark.parametrize("accept,expected", [case[1:] for case in NEGOTIATION], ids=[c[0] for c in NEGOTIATION])
+def test_html_is_the_default_and_rdf_only_when_preferred(client, stored, accept, expected):
+    headers = {"Accept": accept} if accept is not None else {}
+    response = client.get(f"/dataset/{stored[0]['name']}", headers=headers)
+    assert response.status_code == 200 and response.mimetype == expected
+    assert "Accept" in response.headers["Vary"]
+
+
 def test_html_requests_get_the_dataset_page_with_schema_org(client, stored):
     name = stored[0]["name"]
     response = client.get(f"/dataset/{name}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})

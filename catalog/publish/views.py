@@ -16,7 +16,7 @@ bp = Blueprint("publish", __name__)
 PER_PAGE = 100
 FEED_SIZE = 50
 RDF_TYPES = {media: key for key, (_, media) in FORMATS.items()}
-NEGOTIABLE = [*RDF_TYPES, "text/html"]
+NEGOTIABLE = ["text/html", *RDF_TYPES]  # HTML first: it wins every tie, so */* gets the page
 
 
 def _catalog():
@@ -32,9 +32,11 @@ def _log_problems(record: dict, problems: list[str]) -> None:
 
 
 def rdf_format_for(accept) -> str | None:
-    """The RDF format key (ttl, rdf, jsonld) an Accept header prefers over HTML, or None.
+    """The RDF format key (ttl, rdf, jsonld) an Accept header prefers over HTML by its q-values, or None.
 
     The one place content negotiation is decided; an HTML dataset page can call it to hand RDF requests over.
+    HTML is the default: ``*/*`` (curl, wget, link checkers), no Accept at all, and an RDF type only as good
+    as HTML all get the page. Werkzeug's parser weighs q-values and specificity.
     """
     best = accept.best_match(NEGOTIABLE)
     return RDF_TYPES.get(best)
