@@ -166,6 +166,15 @@ class Catalog:
         with self.store.reading() as tx:
             return tx.list_organizations()
 
+    def published_counts(self) -> dict[str, int]:
+        """How many active, public datasets each active organization (by name) publishes, counted in the store.
+
+        One grouped query, no search engine: what pages show when search is unavailable.
+        """
+        with self.store.reading() as tx:
+            by_id = tx.organization_dataset_counts()
+            return {o["name"]: by_id.get(o["id"], 0) for o in tx.list_organizations()}
+
     def create_organization(self, data: dict, actor: str) -> dict:
         """Validate and store a new organization."""
         record = _clean(data, drop=("id", "state", "created"))

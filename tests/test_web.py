@@ -1,6 +1,7 @@
 """The citizen pages through Flask's test client: search, dataset, agency and error pages."""
 
 import re
+import socket
 
 import pytest
 
@@ -258,16 +259,33 @@ def test_a_dataset_only_in_english_is_found_and_shown(client, app, site):
     assert "<h1>Kualitas Udara</h1>" in page(client, "/dataset/air-quality")
 
 
-def test_search_engine_down_gives_a_503_page_and_the_home_page_still_works(client, app, site, monkeypatch):
-    from catalog.errors import SearchUnavailable
+@pytest.fixture
+def search_down(sqlite_config):
+    """The app with the site stored and an Elasticsearch backend on a loopback port where nothing listens."""
+    from catalog.app import create_app
 
-    def down(query):
-        raise SearchUnavailable("index unreachable")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app({**sqlite_config, "SEARCH_URL": f"http://127.0.0.1:{port}", "SEARCH_TIMEOUT": 2.0})
+    app.extensions["catalog"].store.migrate()
+    fill(app.extensions["catalog"])
+    yield app
+    app.extensions["catalog"].close()
 
-    monkeypatch.setattr(app.extensions["catalog"].backend, "search", down)
+
+def test_search_engine_down_gives_a_503_search_page_and_a_home_page_that_says_so(search_down, caplog):
+    client = search_down.test_client()
     html = page(client, "/dataset?q=sekolah", status=503)
-    assert "Pencarian tidak dapat dijalankan: index unreachable" in html
-    assert "0 dataset dari 2 perangkat daerah" in page(client, "/")
+    assert "Pencarian tidak dapat dijalankan: Elasticsearch failed" in html
+    home = page(client, "/")
+    assert "Pencarian sedang tidak tersedia untuk sementara" in home
+    assert "4 dataset dari 2 perangkat daerah" in home
+    assert re.search(r'href="/organization/dispendik">Dinas Pendidikan <span class="count">2</span>', home)
+    assert "0 dataset" not in home
+    assert "home page shown without search: Elasticsearch failed" in caplog.text
+    agencies = page(client, "/organization")
+    assert re.search(r'Dinas Pendidikan</a></h2>\s*<p class="card-meta">2 dataset</p>', agencies)
 
 
 def test_pages_work_without_a_search_backend(sqlite_config):

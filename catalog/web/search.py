@@ -8,7 +8,7 @@ are quoted there, so visitor text never reaches the query syntax raw.
 
 import json
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from catalog.errors import SearchQueryError, SearchUnavailable
@@ -187,13 +187,17 @@ def home():
     """The front page: a search box, counts, agencies, themes and the latest datasets."""
     language = i18n.current_language()
     organizations = organizations_by_name()
+    search_down = False
     try:
         found = catalog().search_datasets({
             "q": "", "rows": 6, "sort": "metadata_modified desc",
             "facet.field": json.dumps(["organization", "theme"]), "facet.limit": 50,
         })
-    except SearchUnavailable:
-        found = {"count": 0, "results": [], "facets": {}}
+    except SearchUnavailable as problem:
+        current_app.logger.warning("home page shown without search: %s", problem.message)
+        counted = catalog().published_counts()
+        found = {"count": sum(counted.values()), "results": [], "facets": {"organization": list(counted.items())}}
+        search_down = True
     per_agency = dict(found["facets"].get("organization", []))
     agencies = sorted(organizations.values(), key=lambda o: -per_agency.get(o["name"], 0))
     themes = [
@@ -202,5 +206,5 @@ def home():
     ]
     return render_template(
         "home.html", count=found["count"], latest=found["results"], agencies=agencies[:12],
-        per_agency=per_agency, themes=themes, organization_count=len(organizations),
+        per_agency=per_agency, themes=themes, organization_count=len(organizations), search_down=search_down,
     )
