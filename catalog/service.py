@@ -166,6 +166,24 @@ class Catalog:
         with self.store.reading() as tx:
             return tx.list_organizations()
 
+    def find_organizations(self, q: str = "") -> list[dict]:
+        """Active organizations whose name or title (in any language) holds every word of ``q``, by name.
+
+        Words match case- and accent-insensitively, and as the start of a word ("pendid" finds
+        "Dinas Pendidikan"); an empty ``q`` gives every active organization.
+        """
+        from catalog.search.analysis import words
+
+        wanted = words(q)
+        found = []
+        for organization in self.list_organizations():
+            texts = [organization["name"], organization.get("title") or "",
+                     *(organization.get("title_translated") or {}).values()]
+            have = {w for text in texts for w in words(text.replace("-", " "))}
+            if all(any(h.startswith(w) for h in have) for w in wanted):
+                found.append(organization)
+        return found
+
     def published_counts(self) -> dict[str, int]:
         """How many active, public datasets each active organization (by name) publishes, counted in the store.
 

@@ -298,3 +298,39 @@ def test_pages_work_without_a_search_backend(sqlite_config):
     assert "0 dataset ditemukan" in page(client, "/dataset?q=sekolah")
     assert "<h1>Jumlah Sekolah Dasar per Kecamatan</h1>" in page(client, "/dataset/jumlah-sekolah-dasar")
     app.extensions["catalog"].close()
+
+
+def _search_form(html: str, action: str) -> str:
+    forms = re.findall(r'<form action="' + re.escape(action) + r'" method="get" role="search".*?</form>', html, re.S)
+    assert len(forms) == 1, f"one search form to {action}"
+    return forms[0]
+
+
+def test_the_dataset_page_has_a_labelled_search_box(client, site):
+    form = _search_form(page(client, "/dataset/jumlah-sekolah-dasar"), "/dataset")
+    field = re.search(r'<input id="([^"]+)" name="q" type="search"', form)
+    assert field and f'<label for="{field.group(1)}">Cari dataset lain</label>' in form
+    assert '<button type="submit">Cari</button>' in form
+
+
+def test_the_organization_list_has_a_search_box_that_filters_by_name(client, site):
+    html = page(client, "/organization")
+    form = _search_form(html, "/organization")
+    assert '<label for="organization-q">Cari organisasi</label>' in form
+    assert "Dinas Kesehatan" in html and "Dinas Pendidikan" in html
+
+    found = page(client, "/organization?q=pendid")
+    assert 'value="pendid"' in _search_form(found, "/organization")
+    assert "Dinas Pendidikan" in found and "Dinas Kesehatan" not in found
+    assert "1 organisasi cocok dengan “pendid”." in found
+    assert "dispendik" in page(client, "/organization?q=DISPENDIK")  # the name too, in any case
+    nothing = page(client, "/organization?q=kebudayaan")
+    assert "0 organisasi cocok" in nothing and 'href="/organization/' not in nothing
+    client.set_cookie("lang", "en")
+    assert "Education Office" in page(client, "/organization?q=education")  # and the English title
+
+
+def test_the_organization_search_escapes_its_query(client, site):
+    html = page(client, "/organization?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -67,6 +67,25 @@ def test_a_search_is_narrowed_by_clicking_a_facet(page, base):
     assert page.locator(".result-count").inner_text() == "4 dataset ditemukan"
 
 
+def test_the_search_boxes_work_with_the_keyboard_and_are_named_for_screen_readers(page, base, records):
+    page.goto(f"{base}/dataset/{records['dengue']['name']}")
+    box = page.get_by_role("searchbox", name="Cari dataset lain")
+    box.focus()
+    page.keyboard.type("sekolah")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/dataset\?q=sekolah"))
+    assert page.locator(".result-count").inner_text() == "2 dataset ditemukan"
+
+    page.goto(f"{base}/organization")
+    assert page.get_by_role("search").count() == 1
+    page.get_by_role("searchbox", name="Cari organisasi").fill("pendidikan")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/organization\?q=pendidikan"))
+    assert page.locator(".card-title").all_inner_texts() == ["Dinas Pendidikan"]
+    assert page.get_by_role("status").inner_text().startswith("1 organisasi cocok")
+    assert page.get_by_role("searchbox", name="Cari organisasi").input_value() == "pendidikan"
+
+
 def test_the_language_switch_changes_the_pages_and_is_remembered(page, base):
     page.goto(f"{base}/dataset/jumlah-sekolah-dasar")
     assert page.locator("h1").inner_text() == "Jumlah Sekolah Dasar per Kecamatan"

@@ -8,11 +8,15 @@ from catalog.web import bp, catalog, i18n, search, text
 
 @bp.get("/organization")
 def organizations():
-    """Every active agency with how many datasets it publishes (counted in the store, so search may be down)."""
+    """Every active agency with how many datasets it publishes; ``q`` keeps those whose name or title holds its words.
+
+    Counts come from the store, so the list works while search is down.
+    """
+    q = request.args.get("q", "").strip()[:200]
     counts = catalog().published_counts()
     language = i18n.current_language()
-    agencies = sorted(catalog().list_organizations(), key=lambda o: text.localized(o, "title", language).lower())
-    return render_template("organizations.html", agencies=agencies, counts=counts)
+    agencies = sorted(catalog().find_organizations(q), key=lambda o: text.localized(o, "title", language).lower())
+    return render_template("organizations.html", agencies=agencies, counts=counts, q=q)
 
 
 @bp.get("/organization/<name>")
