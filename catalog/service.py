@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from catalog import indexing, schemas
+from catalog import indexing, links, schemas
 from catalog.accounts import Accounts
 from catalog.config import setting
 from catalog.diff import diff
@@ -22,7 +22,7 @@ from catalog.store.common import looks_like_id
 
 log = logging.getLogger(__name__)
 
-SYSTEM_FIELDS = ("id", "state", "metadata_created", "metadata_modified", "harvest")
+SYSTEM_FIELDS = ("id", "uri", "state", "metadata_created", "metadata_modified", "harvest")
 NAME_TAKEN = "That URL is already in use."
 
 
@@ -329,8 +329,12 @@ class Catalog:
             if not looks_like_id(resource.get("id", "")):
                 resource["id"] = new_id()
             resource["created"] = old_resources.get(resource["id"], {}).get("created", stamp)
+        record_id = existing["id"] if existing else new_id()
+        # The IRI is minted once; a record stored before minting keeps the IRI it was always published under.
+        base = links.stable_base(self.config) if existing else links.base_url(self.config)
         record.update(
-            id=existing["id"] if existing else new_id(),
+            id=record_id,
+            uri=(existing or {}).get("uri") or links.dataset_uri(base, record_id),
             owner_org=organization.name,
             state=existing["state"] if existing else "active",
             metadata_created=(existing or {}).get("metadata_created", stamp),

@@ -5,6 +5,7 @@ import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from catalog import links
 from catalog.dcat import site_from_config
 from catalog.dcat.documents import catalog_page, dataset_document, page_url_maker
 from catalog.dcat.graph import FORMATS
@@ -64,8 +65,7 @@ def catalog_document(key: str):
     found = records.page(_catalog(), number, PER_PAGE, since)
     if number > 1 and not found:
         raise NotFound(f"There is no page {number}")
-    make_url = page_url_maker(f"{current_app.config['SITE_URL'].rstrip('/')}/catalog.{key}",
-                              {"modified_since": since_text})
+    make_url = page_url_maker(f"{links.base_url(current_app.config)}/catalog.{key}", {"modified_since": since_text})
     body = catalog_page(found, _site(), key, page=number, per_page=PER_PAGE, total=total, page_url=make_url,
                         on_problem=_log_problems)
     return _rdf(body, key)
@@ -115,7 +115,8 @@ def datasets_feed():
     found = records.page(_catalog(), 1, FEED_SIZE, organization=organization, newest_first=True)
     site = _site()
     title = site.title + (f" — {organization}" if organization else "")
-    return Response(feeds.atom(found, site, request.url, title), mimetype="application/atom+xml")
+    feed_url = site.url + request.full_path.rstrip("?")
+    return Response(feeds.atom(found, site, feed_url, title), mimetype="application/atom+xml")
 
 
 @bp.errorhandler(BadRequest)
