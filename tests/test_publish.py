@@ -170,3 +170,27 @@ def test_cli_exports_stream_the_catalog(app, runner, stored):
     assert len(set(Graph().parse(data=xml.stdout, format="xml").subjects(None, DCAT.Dataset))) == len(stored)
     data = json.loads(runner("export", "datajson").stdout)
     assert len(data["dataset"]) == len(stored)
+
+
+def test_atom_feed_gives_the_publishers_dates_newest_first(app, client):
+    from tests.builders import make_dataset, make_organization
+
+    catalog = app.extensions["catalog"]
+    catalog.create_organization(make_organization(), actor="test")
+    catalog.create_dataset(make_dataset(name="dbd-2023", title="Kasus DBD 2023", issued="2023-02-01",
+                                        modified="2024-01-28"), actor="test")
+    catalog.create_dataset(make_dataset(name="anggaran", title="Realisasi Anggaran", issued="2025-01-02",
+                                        modified="2025-06-01T08:00:00+07:00"), actor="test")
+    undated = make_dataset(name="pasar", title="Daftar Pasar")
+    undated.pop("modified")
+    undated.pop("issued")
+    pasar = catalog.create_dataset(undated, actor="test")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(client.get("/feeds/datasets.atom").data)
+    entries = [(e.findtext("a:title", namespaces=ns), e.findtext("a:updated", namespaces=ns),
+                e.findtext("a:published", namespaces=ns)) for e in feed.findall("a:entry", ns)]
+    record_time = pasar["metadata_modified"][:19] + "Z"
+    assert entries == [("Daftar Pasar", record_time, None),  # no date from the publisher: the record time
+                       ("Realisasi Anggaran", "2025-06-01T01:00:00Z", "2025-01-02T00:00:00Z"),
+                       ("Kasus DBD 2023", "2024-01-28T00:00:00Z", "2023-02-01T00:00:00Z")]
+    assert feed.findtext("a:updated", namespaces=ns) == record_time

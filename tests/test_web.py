@@ -334,3 +334,38 @@ def test_the_organization_search_escapes_its_query(client, site):
     html = page(client, "/organization?q=%3Cscript%3Ealert(1)%3C/script%3E")
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_dataset_page_shows_the_publishers_dates_and_the_catalog_times_as_such(client, app, site):
+    catalog = app.extensions["catalog"]
+    record = catalog.create_dataset(make_dataset(name="dbd-2023", title="Kasus DBD 2023", issued="2023-02-01",
+                                                 modified="2024-01-28"), actor="test")
+    html = page(client, "/dataset/dbd-2023")
+    header = re.search(r'<p class="card-meta">.*?</p>', html, re.S).group(0)
+    assert 'Terakhir diperbarui <time datetime="2024-01-28">2024-01-28</time>' in header
+    assert record["metadata_modified"][:10] not in header
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(.*?)</td>', html, re.S))
+    assert rows["Tanggal terbit"] == '<time datetime="2023-02-01">2023-02-01</time>'
+    assert rows["Terakhir diperbarui"] == '<time datetime="2024-01-28">2024-01-28</time>'
+    times = re.search(r'<p class="record-times">(.*?)</p>', html, re.S).group(1)
+    assert record["metadata_modified"][:16].replace("T", " ") in times and "waktu katalog" in times
+
+    undated = make_dataset(name="pasar", title="Daftar Pasar")
+    undated.pop("modified")
+    catalog.create_dataset(undated, actor="test")
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(.*?)</td>', page(client, "/dataset/pasar"), re.S))
+    assert rows["Terakhir diperbarui"] == "tidak dinyatakan produsen data"
+
+
+def test_recently_updated_uses_the_publishers_date_and_says_so(client, app, site):
+    catalog = app.extensions["catalog"]
+    catalog.create_dataset(make_dataset(name="dbd-2023", title="Kasus DBD 2023", modified="2024-01-28"),
+                           actor="test")  # recorded last, changed by its publisher long ago
+    html = page(client, "/dataset")
+    assert '<option value="modified desc" selected>Terakhir diperbarui oleh produsen data</option>' in html
+    assert "dataset tanpa tanggal itu memakai waktu katalog terakhir mengubah catatannya" in html
+    order = re.findall(r'<h3 class="card-title"><a href="/dataset/([^"]+)"', html)
+    assert order.index("dbd-2023") > order.index("jumlah-sekolah-dasar")  # 2024-12-31 by its publisher
+    assert 'Diperbarui produsen data: <time datetime="2024-01-28">2024-01-28</time>' in html
+    by_record = page(client, "/dataset?sort=metadata_modified+desc")
+    assert '<option value="metadata_modified desc" selected>Terakhir berubah di katalog</option>' in by_record

@@ -108,7 +108,7 @@ def sitemap():
 
 @bp.get("/feeds/datasets.atom")
 def datasets_feed():
-    """The most recently changed datasets (``organization`` narrows to one agency)."""
+    """The most recently updated datasets by the publisher's date (``organization`` narrows to one agency)."""
     organization = request.args.get("organization") or None
     if organization:
         _catalog().get_organization(organization)

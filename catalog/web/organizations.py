@@ -28,7 +28,7 @@ def organization(name: str):
         raise NotFound(f"Organization not found: {name}")
     args = request.args.copy()
     args.setlist("organization", [agency["name"]])
-    args["sort"] = "metadata_modified desc"
+    args["sort"] = search.RECENT
     found = catalog().search_datasets(search.ckan_params(args))
     return render_template(
         "organization.html", agency=agency, count=found["count"], datasets=found["results"],
