@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from catalog import files, indexing, schemas, soundness
+from catalog import files, indexing, links, schemas, soundness
 from catalog.accounts import Accounts
 from catalog.config import setting
 from catalog.diff import diff
@@ -21,7 +21,7 @@ from catalog.store import Store, StoreTx, isoformat, new_id, now
 
 log = logging.getLogger(__name__)
 
-SYSTEM_FIELDS = ("id", "state", "metadata_created", "metadata_modified", "harvest")
+SYSTEM_FIELDS = ("id", "uri", "state", "metadata_created", "metadata_modified", "harvest")
 NAME_TAKEN = "That URL is already in use."
 
 
@@ -196,6 +196,33 @@ class Catalog:
         with self.store.reading() as tx:
             return tx.list_organizations()
 
+    def find_organizations(self, q: str = "") -> list[dict]:
+        """Active organizations whose name or title (in any language) holds every word of ``q``, by name.
+
+        Words match case- and accent-insensitively, and as the start of a word ("pendid" finds
+        "Dinas Pendidikan"); an empty ``q`` gives every active organization.
+        """
+        from catalog.search.analysis import words
+
+        wanted = words(q)
+        found = []
+        for organization in self.list_organizations():
+            texts = [organization["name"], organization.get("title") or "",
+                     *(organization.get("title_translated") or {}).values()]
+            have = {w for text in texts for w in words(text.replace("-", " "))}
+            if all(any(h.startswith(w) for h in have) for w in wanted):
+                found.append(organization)
+        return found
+
+    def published_counts(self) -> dict[str, int]:
+        """How many active, public datasets each active organization (by name) publishes, counted in the store.
+
+        One grouped query, no search engine: what pages show when search is unavailable.
+        """
+        with self.store.reading() as tx:
+            by_id = tx.organization_dataset_counts()
+            return {o["name"]: by_id.get(o["id"], 0) for o in tx.list_organizations()}
+
     def create_organization(self, data: dict, actor: str) -> dict:
         """Validate and store a new organization."""
         record = schemas.with_encoded_urls(_clean(data, drop=("id", "state", "created")), "organization")
@@ -360,8 +387,12 @@ class Catalog:
             raise ValidationError(dict(sorted(errors.items())))
         stamp = isoformat(now())
         _own_resources(record.get("resources", []), (existing or {}).get("resources") or [], stamp, **resources)
+        record_id = existing["id"] if existing else new_id()
+        # The IRI is minted once; a record stored before minting keeps the IRI it was always published under.
+        base = links.stable_base(self.config) if existing else links.base_url(self.config)
         record.update(
-            id=existing["id"] if existing else new_id(),
+            id=record_id,
+            uri=(existing or {}).get("uri") or links.dataset_uri(base, record_id),
             owner_org=organization.name,
             state=existing["state"] if existing else "active",
             metadata_created=(existing or {}).get("metadata_created", stamp),

@@ -129,6 +129,7 @@ datasets = Table(
     Column("data", JSON, nullable=False),
     Column("created", DateTime, nullable=False),
     Column("modified", DateTime, nullable=False, index=True),
+    Column("updated", String(40), index=True),  # the publisher's modified, else the record time: "recently updated"
     Column("source_id", ID, ForeignKey("harvest_sources.id")),
     Column("remote_id", String(500)),
     Column("content_hash", String(64)),

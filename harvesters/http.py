@@ -38,9 +38,8 @@ class NotModified(Exception):
 
 def policy_from_config(config: dict) -> dict:
     """The HARVEST_* settings that shape every request, as keyword arguments of HarvestClient."""
-    agent = config.get("HARVEST_USER_AGENT") or (
-        f"open-city-catalog/{__version__} (+{setting(config, 'SITE_URL')})"
-    )
+    site = setting(config, "SITE_URL")
+    agent = config.get("HARVEST_USER_AGENT") or f"open-city-catalog/{__version__}" + (f" (+{site})" if site else "")
     return {
         "connect_timeout": float(setting(config, "HARVEST_CONNECT_TIMEOUT")),
         "read_timeout": float(setting(config, "HARVEST_READ_TIMEOUT")),

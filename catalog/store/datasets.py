@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from catalog.errors import Quarantined
-from catalog.store.common import looks_like_id, now, row_by_key
+from catalog.store.common import looks_like_id, now, row_by_key, updated_key
 from catalog.tables import datasets, organizations, quarantine, resources, search_outbox
 
 # Built once: the API's hottest query, a dataset with its organization, by id or by name.
@@ -120,6 +120,7 @@ class DatasetQueries:
             "revision": revision,
             "data": record,
             "modified": stamp,
+            "updated": updated_key(record),
             **provenance,
         }
 
