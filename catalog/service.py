@@ -371,11 +371,46 @@ class Catalog:
             tx.add_revision("harvest_source", record["id"], "withdraw", actor, record)
         return record
 
+    def harvest_jobs(self, source: str | None = None, limit: int = 20, *, entries: bool = False) -> list[dict]:
+        """The newest harvest jobs (of the source with id or name ``source``, or of all), newest first.
+
+        Each job has its ``report``: errors and warnings grouped by (path, message) with counts and
+        example remote ids; with ``entries``, also every per-record ``errors`` and ``warnings`` entry.
+        """
+        source_id = self.get_source(source)["id"] if source else None
+        with self.store.reading() as tx:
+            return [self._job_details(tx, job, entries) for job in tx.list_jobs(source_id, limit=limit)]
+
+    def harvest_job(self, job_id: str, *, entries: bool = True) -> dict:
+        """One harvest job with its report (and, with ``entries``, every per-record entry); NotFound otherwise."""
+        with self.store.reading() as tx:
+            job = tx.get_job(job_id) if looks_like_id(job_id) else None
+            if job is None:
+                raise NotFound(f"Harvest job not found: {job_id}")
+            return self._job_details(tx, job, entries)
+
+    @staticmethod
+    def _job_details(tx: StoreTx, job: dict, entries: bool) -> dict:
+        job["report"] = {kind: tx.job_report(job["id"], kind) for kind in ("errors", "warnings")}
+        if entries:
+            job.update({kind: tx.job_entries(job["id"], kind) for kind in ("errors", "warnings")})
+        return job
+
     def save_source_cache(self, key: str, validators: dict) -> None:
         """Keep the HTTP validators (ETag, Last-Modified) of a source's documents for the next run."""
         with self.store.writing() as tx:
             row = tx.source_row(key, for_update=True)
             tx.update_source({**row.data, "http_cache": validators})
+
+    def harvested_errors(self, data: dict, source: dict) -> dict[str, list[str]]:
+        """Why a harvested dataset dict could not be written for ``source``: ``{path: [messages]}``, empty if it can.
+
+        The same check ``write_harvested`` makes, run where each record is mapped so that one bad
+        record is refused alone instead of failing the batch it would be written in.
+        """
+        record = _clean({**data, "owner_org": source["organization"]}, drop=SYSTEM_FIELDS)
+        _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
+        return schemas.validate(record, "dataset")
 
     def write_harvested(self, entries: list[dict], actor: str) -> None:
         """Create or update harvested datasets in one transaction, each with its revision.
