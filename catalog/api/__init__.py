@@ -11,7 +11,7 @@ import json
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from catalog.api import datasets, http, misc, organizations, resources  # noqa: F401  (registers the actions)
+from catalog.api import datasets, harvest, http, misc, organizations, resources  # noqa: F401  (registers the actions)
 from catalog.api.registry import ACTIONS, Context
 from catalog.errors import BadRequest, CatalogError
 
