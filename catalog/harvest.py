@@ -39,7 +39,6 @@ from catalog.tables import harvest_jobs, harvest_sources
 from harvesters import HarvestError, RecordError
 from harvesters.http import HarvestClient, NotModified
 
-
 log = logging.getLogger(__name__)
 
 # Longest remote id the store keeps (datasets.remote_id), and the most of any message a job stores.
@@ -446,7 +445,8 @@ class _Run:
                 return self._tick()
             data = self.harvester.parse(item)
             if not isinstance(data, dict):
-                raise Refused({"(record)": [f"The harvester mapped this record to {type(data).__name__}, not a dataset"]})
+                mapped = type(data).__name__
+                raise Refused({"(record)": [f"The harvester mapped this record to {mapped}, not a dataset"]})
             step = "text check"
             # A harvester may add provenance of its own (DCAT rule violations, warnings); the runner's keys win.
             had_provenance = "harvest" in data
@@ -483,7 +483,8 @@ class _Run:
         if item.url:
             harvest["url"] = printable(str(item.url), None)
         self.pending.append({"data": data, "source": self.source, "remote_id": remote_id, "content_hash": digest,
-                             "harvest": harvest, "kind": "updated" if known else "added", "warnings": warnings})
+                             "harvest": harvest, "kind": "updated" if known else "added", "warnings": warnings,
+                             "checked": True})
         if len(self.pending) >= self.batch_size:
             self._flush()
         self._tick()

@@ -280,16 +280,18 @@ class Catalog:
             raise NotFound(f"Dataset not found: {key}")
         return row
 
-    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None) -> dict:
+    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None,
+                 checked: bool = False) -> dict:
         """The validated record to store: input without system fields, plus ids and timestamps.
 
         ``organizations`` caches organization rows by key across the records of one transaction.
+        ``checked`` says the record already passed ``harvested_errors``, the same schema check.
         """
         record = _clean(data, drop=SYSTEM_FIELDS)
         _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
         if existing and record.get("name") != existing["name"] and tx.name_taken(record.get("name", "")):
             raise ValidationError({"name": [NAME_TAKEN]})
-        errors = schemas.validate(record, "dataset")
+        errors = {} if checked else schemas.validate(record, "dataset")
         owner = record.get("owner_org")
         organization = _organization(tx, owner, organizations) if isinstance(owner, str) else None
         if "owner_org" not in errors and (organization is None or organization.state != "active"):
@@ -416,8 +418,9 @@ class Catalog:
         """Create or update harvested datasets in one transaction, each with its revision.
 
         Each entry holds ``data`` (the dataset dict), ``source`` (the source record), ``remote_id``,
-        ``content_hash`` and ``harvest`` (provenance). The dataset is found by (source, remote id)
-        only, so another source's dataset is never touched; a new dataset whose name is taken gets a
+        ``content_hash`` and ``harvest`` (provenance), and ``checked`` when ``harvested_errors`` found
+        nothing wrong with ``data`` (the schema check is then not repeated). The dataset is found by
+        (source, remote id) only, so another source's dataset is never touched; a new dataset whose name is taken gets a
         deterministic distinct one. A ValidationError rolls back the whole batch. The batch is read
         and written with a few multi-row statements per source, not a few per dataset.
         """
@@ -442,7 +445,8 @@ class Catalog:
             row = rows.get(entry["remote_id"])
             data = {**entry["data"], "owner_org": source["organization"],
                     "name": row.name if row else names[entry["remote_id"]]}
-            record = self._prepare(tx, data, existing=dict(row.data) if row else None, organizations=organizations)
+            record = self._prepare(tx, data, existing=dict(row.data) if row else None, organizations=organizations,
+                                   checked=entry.get("checked", False))
             record.update(state="active", harvest=entry["harvest"])
             number = latest.get(row.id, 0) + 1 if row else 1
             revisions.append((record["id"], number, "update" if row else "create", record))

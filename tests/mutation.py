@@ -107,7 +107,8 @@ def seeds(protocol: str) -> tuple:
         for path in sorted((REALWORLD / "datajson").glob("*")) + sorted(DEMO.glob("*.data.json")):
             found.append((path.name, json.loads(path.read_bytes())))
     elif protocol == "dcat-ttl":
-        found = [(p.name, p.read_bytes()) for p in sorted((REALWORLD / "dcat-ttl").glob("*.ttl")) + sorted(DEMO.glob("*.ttl"))]
+        paths = sorted((REALWORLD / "dcat-ttl").glob("*.ttl")) + sorted(DEMO.glob("*.ttl"))
+        found = [(p.name, p.read_bytes()) for p in paths]
     elif protocol == "dcat-rdfxml":
         found = [(p.name, p.read_bytes()) for p in sorted((REALWORLD / "dcat-rdfxml").glob("*"))]
         found += [(f"{p.stem}.rdf", _rdf(p, RdfFormat.RDF_XML)) for p in sorted(DEMO.glob("*.ttl"))]
@@ -372,7 +373,8 @@ class _RdfText:
         subject = self.rnd.choice(subjects) if subjects else b"<urn:x:deep>"
         predicate = b"<http://purl.org/dc/terms/relation>"
         opening, closing = self.rnd.choice([(b"[ " + predicate + b" ", b" ]"), (b"( ", b" )")])
-        self.body += b"\n" + subject + b" " + predicate + b" " + opening * depth + b'"dalam"' + closing * depth + b" .\n"
+        chain = opening * depth + b'"dalam"' + closing * depth
+        self.body += b"\n" + subject + b" " + predicate + b" " + chain + b" .\n"
 
     def duplicate(self) -> None:
         """The same dataset twice: an RDF/XML dataset element copied under another IRI; in Turtle,

@@ -47,7 +47,8 @@ def harvest_job_list(ctx, params):
 
 @action("harvest_job_show", read_only=True, result="HarvestJob")
 def harvest_job_show(ctx, params):
-    """Return one harvest job with its report: errors and warnings grouped by field and message, with counts and example ids.
+    """Return one harvest job with its report: errors and warnings grouped by field and message, with counts
+    and example ids.
 
     :param id: the job's id
     :type id: string

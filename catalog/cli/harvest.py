@@ -113,7 +113,8 @@ def run(state, names, all_, dry_run, as_json):
 @harvest.command("jobs")
 @click.argument("name", required=False)
 @click.option("--limit", default=20, show_default=True, help="How many jobs to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, with the report and every per-record error and warning.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON, with the report and every per-record error and warning.")
 @pass_state
 def jobs(state, name, limit, as_json):
     """Job history (of source NAME, or of all), newest first, with each job's errors and warnings by kind."""
