@@ -3,7 +3,10 @@ rejected by path, unknown vocabulary kept as warnings, one broken source failing
 
 The sources are the demo's documents (eight CKAN portals, three Turtle feeds, one RDF/XML, one
 JSON-LD, three data.json files) as CKAN sites with the DCAT extension publish them (frequency and
-theme as EU vocabulary URIs), with breakage planted the way real feeds carry it.
+theme as EU vocabulary URIs), with breakage planted the way real feeds carry it. A record needs an
+identifier, a title, storable text and at least one resource with a usable URL; anything else
+unusable (a resource without URL beside others, an unknown frequency, a date that does not exist) is
+kept as a warning.
 """
 
 import json
@@ -68,13 +71,16 @@ class Agencies:
             if agency == "dinkes":  # a badly decoded upload: a lone surrogate in a title
                 packages[3]["title"] += " \udcff"
                 self.rejected[packages[3]["id"]] = ("title",)
-            if agency == "bappeda":  # a resource whose URL was never filled in
-                packages[2]["resources"][0]["url"] = ""
-                self.rejected[packages[2]["id"]] = ("resources.0.url",)
+            if agency == "bappeda":  # URLs never filled in: of every resource (refused), of one (left out)
+                for resource in packages[2]["resources"]:
+                    resource["url"] = ""
+                self.rejected[packages[2]["id"]] = ("resources",)
+                packages[4]["resources"][0]["url"] = " "
+                self.warned[packages[4]["id"]] = ("resources.0.url",)
             if agency == "disdikbud":  # a frequency no vocabulary knows: kept, with a warning
                 for extra in packages[5]["extras"]:
                     if extra["key"] == "frequency":
-                        extra["value"] = "2 mingguan"
+                        extra["value"] = "Tiap Purnama"
                 self.warned[packages[5]["id"]] = ("frequency",)
             if agency == "dishub":  # the second page answers 100,000 levels deep
                 self.unreadable |= {p["id"] for p in packages[ROWS:]}
@@ -95,13 +101,16 @@ class Agencies:
                 text = text.replace(block, re.sub(r'dct:modified "[^"]+"', 'dct:modified "2024-13-45T25:00:00"',
                                                   block, count=1))
                 self.warned[_identifier(block)] = ("modified",)
-            if agency == "bpkad":  # a distribution with neither accessURL nor downloadURL
-                distribution = next(b for b in _blocks(text) if " a dcat:Distribution ;" in b)
-                stripped = "\n".join(line for line in distribution.split("\n")
-                                     if "dcat:accessURL" not in line and "dcat:downloadURL" not in line)
-                text = text.replace(distribution, stripped)
-                owner = distribution.split("#", 1)[0].lstrip("<")
-                self.rejected[owner] = ("resources", "distribution")
+            if agency == "bpkad":  # distributions with neither accessURL nor downloadURL: all, or one, of a dataset
+                for dataset, strip_all in ((datasets[1], True), (datasets[0], False)):
+                    iri = dataset.split(">", 1)[0].lstrip("<")
+                    distributions = [b for b in _blocks(text)
+                                     if b.startswith(f"<{iri}#") and " a dcat:Distribution ;" in b]
+                    for distribution in distributions if strip_all else distributions[:1]:
+                        text = text.replace(distribution, "\n".join(
+                            line for line in distribution.split("\n")
+                            if "dcat:accessURL" not in line and "dcat:downloadURL" not in line))
+                    (self.rejected if strip_all else self.warned)[_identifier(dataset)] = ("resources",)
             if agency == "dlh":  # HTML where text belongs: imported as text
                 block = datasets[0]
                 text = text.replace(block, re.sub(r'dct:title "', 'dct:title "<b>Penting:</b> ', block, count=1))
@@ -127,8 +136,10 @@ class Agencies:
             if agency == "diskopindag":  # DCAT-US requires modified; the catalog does not
                 datasets[1]["modified"] = None
                 self.warned[datasets[1]["identifier"]] = ("modified",)
-            if agency == "disnaker-pmptsp":  # a distribution without any URL
-                datasets[3]["distribution"][0].pop("downloadURL")
+            if agency == "disnaker-pmptsp":  # no distribution with a URL
+                for distribution in datasets[3]["distribution"]:
+                    distribution.pop("downloadURL", None)
+                    distribution.pop("accessURL", None)
                 self.rejected[datasets[3]["identifier"]] = ("resources", "distribution")
             if agency == "dispendukcapil":  # a NUL in a title
                 datasets[0]["title"] = "Jumlah\x00Penduduk"
