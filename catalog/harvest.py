@@ -306,6 +306,14 @@ class Refused(Exception):
         self.errors = errors
 
 
+def text_errors(data: dict) -> dict[str, list[str]]:
+    """Every string of a mapped record (keys included) that cannot be stored, by path."""
+    errors: dict[str, list[str]] = {}
+    for path, message in schemas.text_errors(data):
+        errors.setdefault(path or "(record)", []).append(message)
+    return errors
+
+
 def check_remote_id(remote_id) -> str:
     """The item's remote id if the store can keep it; Refused otherwise."""
     if not isinstance(remote_id, str) or not remote_id.strip():
@@ -451,9 +459,7 @@ class _Run:
             # A harvester may add provenance of its own (DCAT rule violations, warnings); the runner's keys win.
             had_provenance = "harvest" in data
             harvest = _provenance(data.pop("harvest", None))
-            errors = {}
-            for path, message in schemas.text_errors(data):
-                errors.setdefault(path or "(record)", []).append(message)
+            errors = text_errors(data)
             if errors:
                 raise Refused(errors)
             step = "hash"

@@ -71,10 +71,9 @@ def inject(monkeypatch, catalog, step: str, target: dict) -> None:
         monkeypatch.setattr(CkanHarvester, "parse", lambda self, item: _raise(step)
                             if item.remote_id == target["id"] else parse(self, item))
     elif step == "text check":
-        text_errors = schemas.text_errors
-        monkeypatch.setattr(schemas, "text_errors", lambda doc, path=(): _raise(step)
-                            if not path and isinstance(doc, dict) and doc.get("name") == target["name"]
-                            else text_errors(doc, path))
+        text_errors = runner.text_errors
+        monkeypatch.setattr(runner, "text_errors", lambda data: _raise(step)
+                            if data.get("name") == target["name"] else text_errors(data))
     elif step == "hash":
         content_hash = runner.content_hash
         monkeypatch.setattr(runner, "content_hash", lambda data: _raise(step)
