@@ -117,6 +117,16 @@ harvest_errors = Table(
     Column("message", Text, nullable=False),
 )
 
+harvest_warnings = Table(
+    "harvest_warnings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", ID, ForeignKey("harvest_jobs.id"), nullable=False, index=True),
+    Column("remote_id", Text),
+    Column("path", Text),
+    Column("message", Text, nullable=False),
+)
+
 datasets = Table(
     "datasets",
     metadata,

@@ -52,7 +52,7 @@ def test_new_source_is_planned_and_runs_once_when_due(sched_catalog, org, server
     assert scheduler.tick() == ["dinkes"]
     jobs = jobs_of(sched_catalog, source["id"])
     assert [j["status"] for j in jobs] == ["finished"]
-    assert jobs[0]["counts"] == {"added": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 1}
+    assert jobs[0]["counts"] == {"added": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 1, "warned": 2}
     assert _state(sched_catalog, source["id"]).next_run == planned + dt.timedelta(hours=1)
     assert scheduler.tick() == []
 

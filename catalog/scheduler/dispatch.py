@@ -73,7 +73,10 @@ class Inline:
         self.catalog = catalog
 
     def submit(self, source_id: str, name: str) -> None:
-        run_scheduled(self.catalog, source_id, name)
+        try:
+            run_scheduled(self.catalog, source_id, name)
+        except Exception:  # run_scheduled logged it as job.crashed; the tick goes on with the next due source
+            pass
 
     def active(self) -> set[str]:
         return set()
