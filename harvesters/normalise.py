@@ -26,10 +26,12 @@ import html
 import json
 import re
 import unicodedata
+import warnings
 from functools import cache
 from urllib.parse import quote, urlsplit
 
 import nh3
+from bs4 import MarkupResemblesLocatorWarning
 from markdownify import markdownify
 
 from catalog import schemas
@@ -473,7 +475,9 @@ def text_of(value: str) -> str:
         return value
     clean = nh3.clean(value, tags=_KEPT_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
                       link_rel=None)
-    converted = markdownify(clean, heading_style="ATX", bullets="*")
+    with warnings.catch_warnings():  # text that merely looks like a URL is still text to convert
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        converted = markdownify(clean, heading_style="ATX", bullets="*")
     converted = re.sub(r"[ \t]+\n", "\n", html.unescape(converted))
     return re.sub(r"\n{3,}", "\n\n", converted).strip()
 

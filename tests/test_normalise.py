@@ -151,3 +151,8 @@ def test_text_that_cannot_be_stored_is_left_for_the_schema_to_refuse_by_path():
     data = n.finish({"name": "xx", "title": "Data \udcff", "identifier": "x", "resources": [{"url": "https://a.ex/"}],
                      "author_email": "bad"}, n.Findings())
     assert schemas.validate({**data, "owner_org": "xx"}, "dataset")["title"]
+
+
+def test_html_entities_in_text_that_looks_like_a_url_convert_without_a_warning():
+    # the suite turns warnings into errors: a warning here would fail the record in tests only
+    assert n.text_of("https://data.example.org/a?b=1&amp;c=2") == "https://data.example.org/a?b=1&c=2"
