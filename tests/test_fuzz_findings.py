@@ -1,0 +1,25 @@
+"""Each server error the HTTP fuzzer found (tests/test_fuzz_http.py), pinned by the one request that caused it."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.builders import make_dataset
+
+
+def _post(client, world, action, body, user="staf"):
+    return client.post(f"/api/3/action/{action}", data=json.dumps(body), content_type="application/json",
+                       headers={"Authorization": world.tokens[user]})
+
+
+def test_a_lone_surrogate_echoed_in_an_api_error_goes_out_as_a_json_escape(client, world):
+    body = {**make_dataset(name="surrogat"), "\ud800kunci": "nilai"}
+    response = _post(client, world, "package_create", body)
+    assert response.status_code == 409
+    raw = response.get_data()
+    raw.decode("utf-8")  # the answer is valid UTF-8 ...
+    error = json.loads(raw)["error"]  # ... and valid JSON that still names what the client sent
+    assert error["__type"] == "Validation Error"
+    assert any("\ud800kunci" in path for path in error if path not in ("__type", "message"))
