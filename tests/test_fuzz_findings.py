@@ -23,3 +23,19 @@ def test_a_lone_surrogate_echoed_in_an_api_error_goes_out_as_a_json_escape(clien
     error = json.loads(raw)["error"]  # ... and valid JSON that still names what the client sent
     assert error["__type"] == "Validation Error"
     assert any("\ud800kunci" in path for path in error if path not in ("__type", "message"))
+
+
+def test_an_unusable_host_header_gets_a_plain_400_not_a_broken_error_page(live_server):
+    import http.client
+
+    port = int(live_server.rsplit(":", 1)[1])
+    for path in ("/", "/dataset", "/organization/dinkes", "/admin/login"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", "a" * 64)  # a DNS label longer than 63 characters cannot be encoded
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert response.status == 400, (path, body[:200])
+        assert b"Traceback" not in body
