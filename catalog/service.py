@@ -287,11 +287,12 @@ class Catalog:
         """
         record = _clean(data, drop=SYSTEM_FIELDS)
         _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
-        if existing and record.get("name") != existing["name"] and tx.name_taken(record.get("name", "")):
+        errors = schemas.validate(record, "dataset")  # first: only valid names reach the queries below
+        name, owner = record.get("name"), record.get("owner_org")
+        if existing and "name" not in errors and name != existing["name"] and tx.name_taken(name):
             raise ValidationError({"name": [NAME_TAKEN]})
-        errors = schemas.validate(record, "dataset")
-        owner = record.get("owner_org")
-        organization = _organization(tx, owner, organizations) if isinstance(owner, str) else None
+        valid_owner = isinstance(owner, str) and "owner_org" not in errors
+        organization = _organization(tx, owner, organizations) if valid_owner else None
         if "owner_org" not in errors and (organization is None or organization.state != "active"):
             errors["owner_org"] = ["Organization does not exist"]
         if errors:

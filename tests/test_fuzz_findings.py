@@ -39,3 +39,20 @@ def test_an_unusable_host_header_gets_a_plain_400_not_a_broken_error_page(live_s
         conn.close()
         assert response.status == 400, (path, body[:200])
         assert b"Traceback" not in body
+
+
+@pytest.mark.parametrize("name", [{}, ["a"], "\udfff"])
+def test_package_update_with_a_name_of_the_wrong_type_or_text_is_a_validation_error(client, world, name):
+    body = {**make_dataset(name="x"), "id": "penduduk", "name": name}
+    response = _post(client, world, "package_update", body)
+    assert response.status_code == 409, response.get_data()[:300]
+    assert "name" in response.json["error"]
+    assert world.catalog.get_dataset("penduduk")["name"] == "penduduk"
+
+
+def test_a_record_whose_owner_org_cannot_be_stored_is_refused_by_field(catalog, org):
+    from catalog.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        catalog.create_dataset(make_dataset(owner_org="dinkes\udc00"), actor="test")
+    assert list(refused.value.errors) == ["owner_org"]
