@@ -56,3 +56,17 @@ def test_a_record_whose_owner_org_cannot_be_stored_is_refused_by_field(catalog, 
     with pytest.raises(ValidationError) as refused:
         catalog.create_dataset(make_dataset(owner_org="dinkes\udc00"), actor="test")
     assert list(refused.value.errors) == ["owner_org"]
+
+
+def test_an_upload_with_a_very_long_file_name_is_stored_under_a_shortened_one(client, world):
+    filename = "laporan-" + "x" * 300 + ".csv"
+    data = {"package_id": "kasus-dbd", "format": "CSV", "upload": (io.BytesIO(b"a,b\n1,2\n"), filename)}
+    response = client.post("/api/3/action/resource_create", data=data, headers={"Authorization": world.tokens["staf"]})
+    assert response.status_code == 200, response.get_data()[:300]
+    url = response.json["result"]["url"]
+    stored = url.rsplit("/", 1)[1]
+    assert stored.startswith("laporan-xxx") and stored.endswith(".csv") and len(stored) <= 120
+    download = client.get("/" + url.split("://", 1)[1].split("/", 1)[1])
+    assert download.status_code == 200 and download.data == b"a,b\n1,2\n"
+    download.close()
+    assert Path(world.catalog.config["HOME"], "uploads").is_dir()

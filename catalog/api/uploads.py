@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 from catalog.errors import ValidationError
 
 SNIFF_BYTES = 8192
+MAX_FILENAME = 120  # bytes, well under the 255 of common file systems; secure_filename leaves only ASCII
 EXECUTABLES = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe")
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<meta")
 ZIP = b"PK\x03\x04"
@@ -61,9 +62,18 @@ def declared_format(resource: dict, filename: str) -> str:
     return fmt
 
 
+def stored_filename(name: str) -> str:
+    """A safe file name for an upload, short enough for every file system (the extension kept)."""
+    safe = secure_filename(name) or "data"
+    if len(safe) <= MAX_FILENAME:
+        return safe
+    suffix = Path(safe).suffix[:16]
+    return safe[:MAX_FILENAME - len(suffix)] + suffix
+
+
 def save_upload(file, *, home: str, resource_id: str, fmt: str, limit: int) -> dict:
     """Check and store an uploaded file; returns the resource fields it determines (size, hash, ...)."""
-    filename = secure_filename(file.filename or "") or "data"
+    filename = stored_filename(file.filename or "")
     head = file.stream.read(SNIFF_BYTES)
     problem = _problem(head, fmt)
     if problem:
