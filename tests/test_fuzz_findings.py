@@ -70,3 +70,32 @@ def test_an_upload_with_a_very_long_file_name_is_stored_under_a_shortened_one(cl
     assert download.status_code == 200 and download.data == b"a,b\n1,2\n"
     download.close()
     assert Path(world.catalog.config["HOME"], "uploads").is_dir()
+
+
+@pytest.mark.parametrize("key", ["\x00", "kasus\x00dbd", "a\ud800", "\x1b[0m"])
+def test_a_key_no_record_can_have_finds_nothing_on_every_database(catalog, org, key):
+    from catalog.errors import NotFound
+
+    with pytest.raises(NotFound):
+        catalog.get_dataset(key)
+    with pytest.raises(NotFound):
+        catalog.get_organization(key)
+    with catalog.store.reading() as tx:
+        assert tx.dataset_with_organization(key) is None and tx.resource_dataset_id(key) is None
+        assert tx.job_with_errors(key) is None and tx.user_row(key) is None and tx.source_row(key) is None
+
+
+def test_requests_naming_a_nul_are_refused_not_crashed_on_every_database(config):
+    from catalog.app import create_app
+
+    app = create_app({**config, "TESTING": True})
+    app.extensions["catalog"].init()
+    client = app.test_client()
+    for action in ("package_show", "organization_show", "resource_show", "package_patch", "resource_delete"):
+        response = client.post(f"/api/3/action/{action}", json={"id": "\x00"})
+        assert response.status_code in {400, 403, 404}, (action, response.get_data()[:300])
+        assert response.json["success"] is False
+    for path in ("/dataset/%00", "/organization/%00", "/dataset/%00.ttl", "/feeds/datasets.atom?organization=%00",
+                 "/dataset/x/resource/%00/download"):
+        assert client.get(path).status_code == 404, path
+    app.extensions["catalog"].close()
