@@ -99,3 +99,11 @@ def test_requests_naming_a_nul_are_refused_not_crashed_on_every_database(config)
                  "/dataset/x/resource/%00/download"):
         assert client.get(path).status_code == 404, path
     app.extensions["catalog"].close()
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "9" * 5000, "²", "١", "0", "-1"])
+def test_a_catalog_page_number_that_no_database_offset_can_hold_is_a_400(client, world, page):
+    for key in ("ttl", "rdf", "jsonld"):
+        response = client.get(f"/catalog.{key}?page={page}")
+        assert response.status_code == 400, (key, page, response.get_data()[:200])
+        assert "page: must be a whole number" in response.json["error"]
