@@ -513,10 +513,55 @@ def page_request(draw, surface: Surface, state: State) -> FuzzRequest:
     return FuzzRequest(identity, method, f"{target}?{query}" if query else target, headers, body, label=f"page:{rule}")
 
 
+READS = (  # (target, label): every representation of what the instance holds, fuzzed writes included
+    ("/dataset/{name}", "page:/dataset/<name>"),
+    ("/dataset/{name}.{rdf}", "page:/dataset/<name>.<any(ttl, rdf, jsonld):key>"),
+    ("/api/3/action/package_show?id={name}", "action:package_show"),
+    ("/api/3/action/resource_show?id={resource}", "action:resource_show"),
+    ("/dataset/{name}/resource/{resource}/download", "page:/dataset/<name>/resource/<resource_id>/download"),
+    ("/dataset/{name}/resource/{resource}/preview", "page:/dataset/<name>/resource/<resource_id>/preview"),
+    ("/catalog.{rdf}", "page:/catalog.<any(ttl, rdf, jsonld):key>"),
+    ("/feeds/datasets.atom?organization={organization}", "page:/feeds/datasets.atom"),
+    ("/feeds/datasets.atom", "page:/feeds/datasets.atom"),
+    ("/data.json", "page:/data.json"),
+    ("/sitemap.xml", "page:/sitemap.xml"),
+    ("/organization/{organization}", "page:/organization/<name>"),
+    ("/api/3/action/organization_show?id={organization}&include_datasets=true", "action:organization_show"),
+    ("/dataset?q={word}&tags={word}", "page:/dataset"),
+    ("/api/3/action/package_search?q={word}&facet.field=[\"tags\",\"res_format\"]", "action:package_search"),
+    ("/api/3/action/current_package_list_with_resources", "action:current_package_list_with_resources"),
+    ("/", "page:/"),
+)
+
+
+@st.composite
+def read_request(draw, state: State) -> FuzzRequest:
+    """A well-formed read of a recently written dataset, resource or organization, in one representation."""
+    template, label = draw(st.sampled_from(READS))
+    name, resource = draw(known(state.resources[-40:], ("kasus-dbd", "missing")))
+    if draw(st.booleans()):
+        name = draw(known(state.datasets[-40:]))
+    values = {"name": name, "resource": resource, "organization": draw(known(state.organizations[-20:])),
+              "rdf": draw(st.sampled_from(("ttl", "rdf", "jsonld"))),
+              "word": draw(st.sampled_from(("penduduk", "dbd", "kesehatan", "data", "fuzz", "")))}
+    target = template.format(**{k: quote_from_bytes(v.encode("utf-8", "surrogatepass"), safe="")
+                                for k, v in values.items()})
+    headers = draw(st.lists(st.one_of(st.tuples(st.just("Accept"), st.sampled_from(ACCEPTS)),
+                                      st.tuples(st.just("Accept-Encoding"), st.just("gzip")),
+                                      st.tuples(st.just("Accept-Language"), st.sampled_from(("id", "en")))),
+                            max_size=2, unique_by=lambda h: h[0]))
+    identity = draw(st.sampled_from(IDENTITIES))
+    return FuzzRequest(identity, draw(st.sampled_from(("GET", "GET", "GET", "HEAD"))), target, headers, label=label)
+
+
 @st.composite
 def request_strategy(draw, surface: Surface, state: State) -> FuzzRequest:
-    """One hostile request: a page, an action with fuzzed parameters, a mutated record write, or an upload."""
-    kind = draw(st.sampled_from(("page", "page", "page", "action", "action", "raw", "write", "write", "upload")))
+    """One request: a hostile page request, an action with fuzzed parameters or a hostile body, a mutated
+    record write, an upload, or a plain read of what the instance holds (to render what the writes stored)."""
+    kind = draw(st.sampled_from(("page", "page", "page", "read", "read", "action", "action", "raw", "write", "write",
+                                 "upload")))
+    if kind == "read":
+        return draw(read_request(state))
     if kind == "page":
         return draw(page_request(surface, state))
     if kind == "action":
