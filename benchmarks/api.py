@@ -115,7 +115,9 @@ def main(argv=None) -> None:
         searchable = _fill(home, options.datasets)
         port = _free_port()
         env = {**os.environ, "CATALOG_HOME": home,
-               "CATALOG_SEARCH_BACKEND": "embedded" if searchable else "null"}
+               "CATALOG_SEARCH_BACKEND": "embedded" if searchable else "null",
+               # capacity, not abuse, is measured: the load comes from one address
+               "CATALOG_RATE_LIMIT_SEARCH": "", "CATALOG_RATE_LIMIT_WRITE": ""}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
              "benchmarks.api:bench_app()"], env=env, cwd=Path(__file__).resolve().parent.parent,

@@ -2,6 +2,12 @@
 
 Tokens are 256-bit random strings shown once; the store keeps only their SHA-256, so a leaked
 database does not leak usable tokens. A token may expire and may be revoked.
+
+A person signs in to a browser session with a token. The session's id is another 256-bit random
+string, sent only in the cookie; the store keeps its SHA-256, the user, the token it began with
+and an expiry, so neither a copied database nor the cookie signing key can make a session. A
+session lives while its token is live and its user active; revoking any token of a user, or
+signing out, ends every session of that user.
 """
 
 import datetime as dt
@@ -37,8 +43,8 @@ class User:
 
 
 def hash_token(token: str) -> str:
-    """The stored form of a token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """The stored form of a token (and of a session id)."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 class Accounts:
@@ -101,23 +107,63 @@ class Accounts:
         return token_id, token
 
     def revoke_token(self, token_id: str) -> None:
-        """Revoke a token by its id; NotFound when there is no live token with that id."""
+        """Revoke a token by its id and end every session of its user; NotFound without such a live token."""
         with self.store.writing() as tx:
             if not tx.revoke_token(token_id):
                 raise NotFound(f"No live token with id {token_id}")
+            tx.delete_sessions_of_token_owner(token_id)
+
+    def _live_token(self, tx, token: str):
+        """The row of a live token (its user active, not revoked, not expired), or None."""
+        if not token or len(token) > 200:
+            return None
+        row = tx.token_row(hash_token(token))
+        if row is None or row.revoked is not None or row.user_state != "active":
+            return None
+        if row.expires is not None and row.expires <= now():
+            return None
+        return row
 
     def user_for_token(self, token: str) -> User | None:
         """The user a live token belongs to, or None for an unknown, revoked or expired token."""
-        if not token or len(token) > 200:
-            return None
         with self.store.reading() as tx:
-            row = tx.token_row(hash_token(token))
-            if row is None or row.revoked is not None or row.user_state != "active":
-                return None
-            if row.expires is not None and row.expires <= now():
+            row = self._live_token(tx, token)
+            if row is None:
                 return None
             roles = tuple(sorted(tx.roles_of(row.user_id)))
         if row.last_used is None or now() - row.last_used > dt.timedelta(hours=1):
             with self.store.writing() as tx:
                 tx.touch_token(row.id)
         return User(id=row.user_id, name=row.user_name, sysadmin=bool(row.sysadmin), roles=roles)
+
+    def start_session(self, token: str, *, seconds: float) -> tuple[str, User] | None:
+        """Sign in with a live token: (the new session's id, its user), or None for a token that is not live.
+
+        The id goes to the cookie only; the store keeps its hash for ``seconds``.
+        """
+        session_id = secrets.token_urlsafe(32)
+        with self.store.writing() as tx:
+            row = self._live_token(tx, token)
+            if row is None:
+                return None
+            tx.delete_expired_sessions()
+            tx.insert_session(id_hash=hash_token(session_id), user_id=row.user_id, token_id=row.id,
+                              expires=now() + dt.timedelta(seconds=seconds))
+            roles = tuple(sorted(tx.roles_of(row.user_id)))
+        return session_id, User(id=row.user_id, name=row.user_name, sysadmin=bool(row.sysadmin), roles=roles)
+
+    def session_user(self, session_id: str) -> User | None:
+        """The user of a live session, or None for an unknown, expired or ended one (or one whose token died)."""
+        if not session_id or not isinstance(session_id, str) or len(session_id) > 200:
+            return None
+        with self.store.reading() as tx:
+            row = tx.live_session(hash_token(session_id))
+            if row is None:
+                return None
+            roles = tuple(sorted(tx.roles_of(row.user_id)))
+        return User(id=row.user_id, name=row.name, sysadmin=bool(row.sysadmin), roles=roles)
+
+    def end_sessions(self, user_id: str) -> int:
+        """Sign a user out everywhere: end every session of theirs; returns how many ended."""
+        with self.store.writing() as tx:
+            return tx.delete_sessions(user_id)

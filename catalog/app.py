@@ -1,6 +1,7 @@
 """The Flask application factory: configuration, the catalog, blueprints. No logic of its own."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalog import config as settings
 from catalog.service import Catalog
@@ -12,6 +13,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(config)
     app.config["SECRET_KEY"] = settings.secret_key(config)
+    hops = settings.setting(config, "TRUSTED_PROXIES")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["catalog"] = Catalog.open(config)
     app.extensions["catalog"].repair_index_on_start()
 

@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from catalog.soundness import tolerant_loads
+
 WRITE = "catalog_write"
 
 
@@ -20,10 +22,10 @@ def open_engine(url: str, busy_timeout: float = 30.0) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, json_deserializer=tolerant_loads)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
+    engine = create_engine(parsed, connect_args={"timeout": busy_timeout}, json_deserializer=tolerant_loads)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record):

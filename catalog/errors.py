@@ -3,6 +3,7 @@
     CatalogError
      ├── ValidationError      409  "Validation Error"  (errors: {field.path: [messages]})
      ├── NotFound             404  "Not Found Error"
+     │    └── Quarantined     404  "Not Found Error"   (the stored record is damaged and set aside)
      ├── NotAuthorized        403  "Authorization Error"
      ├── BadRequest           400  "Bad Request"
      ├── ConflictError        409  "Conflict Error"    (a concurrent change, a held lock)
@@ -48,6 +49,14 @@ class NotFound(CatalogError):
 
     status = 404
     ckan_type = "Not Found Error"
+
+
+class Quarantined(NotFound):
+    """The dataset exists but its stored record is damaged: set aside in the quarantine, served nowhere."""
+
+    def __init__(self, key: str):
+        super().__init__(f"Dataset {key} cannot be shown: its stored record is damaged and has been set aside "
+                         "for the catalog's administrators")
 
 
 class NotAuthorized(CatalogError):

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 import harvesters
 from catalog.config import setting
+from catalog import schemas
 from catalog.errors import CatalogError, ConflictError, ValidationError
 from catalog.store import Store, isoformat, new_id, now
 from catalog.tables import harvest_jobs, harvest_sources
@@ -260,6 +261,12 @@ class _Run:
             return self._tick()
         except Exception as error:  # one broken record must not stop the run
             self._fail(remote_id, None, f"{error.__class__.__name__}: {error}")
+            return self._tick()
+        unstorable = list(schemas.text_errors(data))
+        if unstorable:  # refused by field before hashing or writing, which such text would crash
+            path, message = unstorable[0]
+            more = f" (and {len(unstorable) - 1} more field(s))" if len(unstorable) > 1 else ""
+            self._fail(remote_id, path or None, message + more)
             return self._tick()
         digest = content_hash(data)
         if known and known[1] == digest and known[2] == "active":

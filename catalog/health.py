@@ -1,4 +1,5 @@
-"""``/healthz``: whether the store is reachable and migrated, and how far the index lags."""
+"""``/healthz``: whether the store is reachable and migrated, how far the index lags, and which datasets
+are quarantined (their stored record cannot be served; the catalog keeps serving everything else)."""
 
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,9 @@ def healthz():
             with catalog.store.reading() as tx:
                 report["datasets"] = tx.count_datasets()
                 report["index_backlog"] = tx.outbox_size()
+                report["quarantine"] = _quarantine(tx)
+                if report["quarantine"]["count"]:
+                    report["status"] = "degraded"
     except SQLAlchemyError as error:
         current_app.logger.error("health check: database unreachable: %s", error)
         report["database"] = "unreachable"
@@ -25,3 +29,13 @@ def healthz():
         report["status"] = "error"
         return jsonify(report), 503
     return jsonify(report)
+
+
+QUARANTINE_LISTED = 20
+
+
+def _quarantine(tx) -> dict:
+    """How many datasets are quarantined, and the most recent of them with their problems."""
+    listed = [{"id": e["dataset_id"], "name": e["name"], "problems": e["problems"], "found": e["found"].isoformat()}
+              for e in tx.quarantined(limit=QUARANTINE_LISTED)]
+    return {"count": tx.quarantine_size(), "datasets": listed}

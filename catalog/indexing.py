@@ -5,14 +5,18 @@ holding the index lock writes the index; the others leave the outbox for it or f
 """
 
 import fcntl
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.errors import CatalogError
 from catalog.search import SearchBackend
 from catalog.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def searchable(record: dict | None) -> bool:
@@ -56,7 +60,7 @@ def drain_outbox(store: Store, backend: SearchBackend, *, batch: int = 5000, pro
                 records = tx.datasets_by_ids({dataset_id for _, dataset_id in entries})
             if not entries:
                 break
-            _apply(backend, {d for _, d in entries}, records)
+            _apply(store, backend, {d for _, d in entries}, records)
             with store.writing() as tx:
                 tx.outbox_done(entry_id for entry_id, _ in entries)
             handled += len(entries)
@@ -65,13 +69,40 @@ def drain_outbox(store: Store, backend: SearchBackend, *, batch: int = 5000, pro
     return handled
 
 
-def _apply(backend: SearchBackend, ids: set[str], records: dict[str, dict]) -> None:
+def _apply(store: Store, backend: SearchBackend, ids: set[str], records: dict[str, dict]) -> None:
+    """Index the searchable ``records`` and remove the rest of ``ids`` from the index.
+
+    ``records`` holds only sound records (the store screens them). Should the engine still refuse
+    a batch for a reason of its own, each record is tried alone and those it refuses are quarantined,
+    so one record can never hold up the outbox; an engine that is down (SearchUnavailable) is not that.
+    """
     live = [r for r in records.values() if searchable(r)]
-    gone = sorted(ids - {r["id"] for r in live})
     if live:
-        backend.index(live)
+        try:
+            backend.index(live)
+        except CatalogError:
+            raise
+        except Exception:
+            refused = _index_each(backend, live)
+            store.quarantine(refused)
+            live = [r for r in live if r["id"] not in {dataset_id for dataset_id, _, _ in refused}]
+    gone = sorted(ids - {r["id"] for r in live})
     if gone:
         backend.delete(gone)
+
+
+def _index_each(backend: SearchBackend, records: list[dict]) -> list[tuple[str, str, list[str]]]:
+    refused = []
+    for record in records:
+        try:
+            backend.index([record])
+        except CatalogError:
+            raise
+        except Exception as error:
+            log.exception("search index refused dataset %s", record["id"])
+            refused.append((record["id"], record["name"], [f"(record): the search index refused it: "
+                                                          f"{error.__class__.__name__}"]))
+    return refused
 
 
 @dataclass
@@ -120,7 +151,7 @@ def check(store: Store, backend: SearchBackend, *, fix: bool = True, lock=None, 
             ids = set(todo[start:start + batch])
             with store.reading() as tx:
                 records = tx.datasets_by_ids(ids)
-            _apply(backend, ids, records)
+            _apply(store, backend, ids, records)
     drift.fixed = True
     return drift
 

@@ -5,9 +5,15 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 import fastjsonschema
+import idna
+import jsonschema_rs
+import rfc3986
+import rfc3986.abnf_regexp
+import rfc3986.exceptions
+import rfc3986.validators
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
@@ -33,22 +39,79 @@ def _is_date_or_datetime(value):
     return bool(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
 
 
-# A plain URL (lower-case scheme, a host of letters, digits, dots and dashes, an optional port, no
-# white space): accepted without parsing. Everything else takes the full check below.
-_PLAIN_URL = re.compile(r"(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][^\s]*)?\Z")
+# A plain URL (lower-case scheme, a host of letters, digits, dots and dashes, a short port, and only
+# characters RFC 3986 allows unencoded): accepted without parsing. Everything else takes the full check.
+_URI_CHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+_PLAIN_URL = re.compile(
+    rf"(?:https?|ftp)://[A-Za-z0-9.-]+(?::[0-9]{{1,4}})?(?:/(?:{_URI_CHAR}|/)*)?(?:\?(?:{_URI_CHAR}|[/?])*)?"
+    rf"(?:#(?:{_URI_CHAR}|[/?])*)?\Z"
+)
+_WEB_URL = (
+    rfc3986.validators.Validator()
+    .require_presence_of("scheme", "host")
+    .allow_schemes("http", "https", "ftp")
+    .check_validity_of("scheme", "userinfo", "host", "port", "path", "query", "fragment")
+)
+# Characters real feeds leave unencoded in a path, query or fragment that have one safe reading: white
+# space inside the URL, non-ASCII letters, a '%' that starts no escape, and the delimiters RFC 3986
+# reserves for other places. '"', '<', '>' and '\\' are not among them: those are refused.
+_UNENCODED = re.compile(r"[^\x21-\x7e]|[\[\]{}|^`]|%(?![0-9A-Fa-f]{2})")
+_URL_PARTS = re.compile(rfc3986.abnf_regexp.URL_PARSING_RE)
+
+
+def _rfc3986_url(value: str) -> bool:
+    """True when ``value`` is an absolute http, https or ftp URL exactly as RFC 3986 writes one."""
+    if _PLAIN_URL.match(value):
+        return True
+    uri = rfc3986.uri_reference(value)
+    if uri.unsplit() != value or not uri.host:  # the library had to encode something: not valid as given
+        return False
+    try:
+        _WEB_URL.validate(uri)
+    except rfc3986.exceptions.RFC3986Exception:
+        return False
+    return True
+
+
+def encode_url(value):
+    """``value`` with what real feeds leave unencoded percent-encoded (spaces, non-ASCII, stray '%'),
+    an internationalised host in its ASCII (IDNA) form, a lower-case scheme and no white space around it.
+
+    The one place such URLs are repaired: every write path stores this form, and validation judges
+    it, so a URL is either stored as a valid RFC 3986 URL or refused with its field path.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if _PLAIN_URL.match(text):
+        return text
+    parts = _URL_PARTS.match(text)
+    if parts is None or not parts["scheme"] or parts["authority"] is None:
+        return text
+    authority = parts["authority"]
+    try:
+        if not authority.isascii():
+            userinfo, at, hostport = authority.rpartition("@")
+            host, colon, port = hostport.partition(":")
+            authority = f"{userinfo}{at}{idna.encode(host, uts46=True).decode('ascii')}{colon}{port}"
+
+        def encode(part: str, extra: str = "") -> str:
+            pattern = _UNENCODED if not extra else re.compile(f"{_UNENCODED.pattern}|[{re.escape(extra)}]")
+            return pattern.sub(lambda found: quote(found.group(), safe=""), part)
+
+        rebuilt = f"{parts['scheme'].lower()}://{authority}{encode(parts['path'])}"
+        if parts["query"] is not None:
+            rebuilt += "?" + encode(parts["query"])
+        if parts["fragment"] is not None:
+            rebuilt += "#" + encode(parts["fragment"], "#")
+    except (idna.IDNAError, UnicodeError):
+        return text
+    return rebuilt
 
 
 @formats.checks("web-url")
 def _is_web_url(value):
-    if not isinstance(value, str):
-        return True
-    if _PLAIN_URL.match(value):
-        return True
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https", "ftp"} and bool(parts.hostname) and not re.search(r"\s", value)
+    return not isinstance(value, str) or _rfc3986_url(encode_url(value))
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -62,7 +125,7 @@ def _is_email(value):
 FORMAT_LABELS = {
     "date": "a date written YYYY-MM-DD",
     "date-or-date-time": "a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ss)",
-    "web-url": "an absolute http, https or ftp URL",
+    "web-url": "an absolute http, https or ftp URL as RFC 3986 writes it (\" < > \\ percent-encoded)",
     "email": "an e-mail address",
 }
 
@@ -108,6 +171,34 @@ def _compile(node, here: str):
 
 
 @cache
+def compiled(kind: str) -> dict:
+    """The validation form of one kind's schema (see ``_compile``)."""
+    return _compile(load(kind), kind)
+
+
+def with_encoded_urls(doc, kind: str):
+    """``doc`` with every field the schema declares a web URL passed through ``encode_url``.
+
+    Every write path stores this form, so unencoded spaces and non-ASCII letters from real feeds
+    and forms become valid URLs instead of being refused or dropped later by a writer.
+    """
+    return _encode_urls(doc, compiled(kind))
+
+
+def _encode_urls(doc, schema):
+    if not isinstance(schema, dict):
+        return doc
+    if isinstance(doc, str):
+        return encode_url(doc) if schema.get("format") == "web-url" else doc
+    if isinstance(doc, dict):
+        properties, others = schema.get("properties", {}), schema.get("additionalProperties")
+        return {key: _encode_urls(value, properties.get(key, others)) for key, value in doc.items()}
+    if isinstance(doc, list):
+        return [_encode_urls(value, schema.get("items")) for value in doc]
+    return doc
+
+
+@cache
 def registry() -> Registry:
     """A referencing registry holding every schema file under its ``$id``."""
     docs = _documents().values()
@@ -117,7 +208,7 @@ def registry() -> Registry:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """A validator for one entity kind, with the catalog's format checks switched on."""
-    return Draft202012Validator(_compile(load(kind), kind), registry=registry(), format_checker=formats)
+    return Draft202012Validator(compiled(kind), registry=registry(), format_checker=formats)
 
 
 def _accepting(check):
@@ -137,7 +228,7 @@ def fast_check(kind: str):
     The compiled schema uses only draft-07 keywords once references are inlined, and the same
     format functions as the full validator; a test keeps the two verdicts identical.
     """
-    schema = {**_compile(load(kind), kind), "$schema": "http://json-schema.org/draft-07/schema#"}
+    schema = {**compiled(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
     checks = {"date": _is_date, "date-or-date-time": _is_date_or_datetime, "web-url": _is_web_url, "email": _is_email}
     return fastjsonschema.compile(schema, formats={name: _accepting(f) for name, f in checks.items()})
 
@@ -171,6 +262,36 @@ def validate(doc, kind: str) -> dict[str, list[str]]:
     return {path: sorted(set(found[path])) for path in sorted(found)}
 
 
+_SHAPE_KEYS = ("type", "required", "properties", "items", "additionalProperties")
+
+
+def _shape_only(node):
+    """A schema node with only what says which JSON types go where (and which fields must be there)."""
+    if not isinstance(node, dict):
+        return node
+    shape = {key: _shape_only(value) for key, value in node.items() if key in _SHAPE_KEYS and key != "properties"}
+    if isinstance(node.get("properties"), dict):
+        shape["properties"] = {name: _shape_only(value) for name, value in node["properties"].items()}
+    if not isinstance(shape.get("additionalProperties", {}), dict):
+        del shape["additionalProperties"]
+    return shape
+
+
+@cache
+def _shape_check(kind: str) -> jsonschema_rs.Draft7Validator:
+    return jsonschema_rs.Draft7Validator(_shape_only(compiled(kind)))
+
+
+def shape_errors(doc, kind: str) -> list[tuple[str, str]]:
+    """Only the errors of ``doc`` that a reader of it would trip on: wrong JSON types and missing
+    required fields, as (dotted path, message). Every record a reader is given passes this, so
+    the common case is one check of those rules alone by a compiled (Rust) validator, ~2 µs."""
+    if _shape_check(kind).is_valid(doc):
+        return []
+    return [pair for error in validator(kind).iter_errors(doc) if error.validator in ("type", "required")
+            for pair in _describe(error)]
+
+
 # Characters no stored text may hold: C0 controls other than tab, newline and carriage return,
 # DEL, lone UTF-16 surrogates (JSON's "\\udcff" escapes), and the two non-characters XML forbids.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -186,12 +307,36 @@ def bad_character(text: str) -> str | None:
     return f"Contains {kind} (U+{code:04X}) at character {found.start() + 1}"
 
 
+def text_is_clean(doc) -> bool:
+    """True when no string in ``doc`` (keys included) holds a character ``bad_character`` names.
+
+    A walk without recursion that skips the pattern for printable text: the cheap common case of
+    ``text_errors``, fast enough for every record every reader is given.
+    """
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if not value.isprintable() and _BAD_CHAR.search(value):
+                return False
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not key.isprintable() and _BAD_CHAR.search(key):
+                    return False
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
+
+
 def text_errors(doc, path=()):
     """Yield (dotted path, message) for every string in ``doc`` (keys included) that cannot be stored.
 
     One check for every write path (API, forms, harvest, CLI), run before anything hashes, encodes
     or indexes the record, so such text is refused by field instead of failing later as a crash.
     """
+    if not path and text_is_clean(doc):
+        return
     if isinstance(doc, str):
         problem = bad_character(doc)
         if problem:

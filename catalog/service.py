@@ -11,14 +11,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from catalog import indexing, schemas
+from catalog import files, indexing, schemas, soundness
 from catalog.accounts import Accounts
 from catalog.config import setting
 from catalog.diff import diff
-from catalog.errors import CatalogError, NotFound, ValidationError
+from catalog.errors import CatalogError, ConflictError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
 from catalog.store import Store, StoreTx, isoformat, new_id, now
-from catalog.store.common import looks_like_id
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +71,36 @@ def _free_names(tx: StoreTx, wanted: list[tuple[str, str]], source_name: str) ->
     return names
 
 
+def _own_resources(resources: list, old: list, stamp: str, created=(), uploaded=()) -> None:
+    """Give ``resources`` the ids and ``url_type`` only the server may set, in place.
+
+    A resource keeps a sent id only when it is a resource of the same dataset, or one the server
+    itself just chose (``created``), and only once; else
+    it takes the id of an unclaimed old resource with the same URL (a client that sends no ids
+    keeps them stable), else a new one. ``url_type: upload`` stays only on a resource whose file
+    the upload path just stored (``uploaded``) or that was already that upload, unchanged.
+    """
+    previous = {r["id"]: r for r in old if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    claimed = set()
+    for resource in resources:
+        if (resource.get("id") in previous or resource.get("id") in created) and resource["id"] not in claimed:
+            claimed.add(resource["id"])
+        else:
+            resource.pop("id", None)
+    for resource in resources:
+        if "id" not in resource:
+            same_url = (i for i, r in previous.items() if i not in claimed and r.get("url") == resource.get("url"))
+            resource["id"] = next(same_url, None) or new_id()
+            claimed.add(resource["id"])
+        before = previous.get(resource["id"], {})
+        kept = before.get("url_type") == "upload" and before.get("url") == resource.get("url")
+        if resource["id"] in uploaded or kept:
+            resource["url_type"] = "upload"
+        else:
+            resource.pop("url_type", None)
+        resource["created"] = before.get("created", stamp)
+
+
 def _organization(tx: StoreTx, key: str, cache: dict | None):
     """The organization row with id or name ``key``, looked up once per ``cache``."""
     if cache is None:
@@ -103,11 +132,9 @@ class Catalog:
     def init(self) -> indexing.Drift:
         """Create or migrate the database, index what the outbox names, then repair index drift."""
         self.store.migrate()
-        self.sync_index()
-        drift = self.check_index()
-        if drift.total:
-            log.warning(drift.summary())
-        return drift
+        with self.store.reading() as tx:
+            files.adopt_earlier_layout(self.config["HOME"], tx.iter_datasets(states=("active", "withdrawn")))
+        return self.repair_index_on_start() or indexing.Drift()
 
     # -- search index ---------------------------------------------------------------------
 
@@ -133,6 +160,9 @@ class Catalog:
             drift = self.check_index()
         except CatalogError as error:
             log.warning("search index not checked at start: %s", error.message)
+            return None
+        except Exception:  # the index is derived: whatever went wrong, the catalog still starts
+            log.exception("search index not checked at start; `catalog index rebuild` recreates it")
             return None
         if drift.total:
             log.warning(drift.summary())
@@ -168,7 +198,7 @@ class Catalog:
 
     def create_organization(self, data: dict, actor: str) -> dict:
         """Validate and store a new organization."""
-        record = _clean(data, drop=("id", "state", "created"))
+        record = schemas.with_encoded_urls(_clean(data, drop=("id", "state", "created")), "organization")
         _check(record, "organization")
         record.update(id=new_id(), state="active", created=isoformat(now()))
         with self.store.writing() as tx:
@@ -184,7 +214,7 @@ class Catalog:
             row = tx.organization_row(key, for_update=True)
             if row is None:
                 raise NotFound(f"Organization not found: {key}")
-            record = _clean(data, drop=("id", "state", "created"))
+            record = schemas.with_encoded_urls(_clean(data, drop=("id", "state", "created")), "organization")
             record.setdefault("name", row.name)
             if record["name"] != row.name:
                 raise ValidationError({"name": ["An organization cannot be renamed"]})
@@ -214,24 +244,37 @@ class Catalog:
         self._after_write()
         return record
 
-    def update_dataset(self, key: str, data: dict, actor: str) -> dict:
+    def update_dataset(self, key: str, data: dict, actor: str, **resources) -> dict:
         """Replace a dataset's content with ``data`` (CKAN's package_update)."""
         with self.store.writing() as tx:
             row = self._locked_dataset(tx, key)
-            record = self._prepare(tx, data, existing=dict(row.data))
+            existing = self._existing(row)
+            record = self._prepare(tx, data, existing=existing, **resources)
             self._write(tx, record, row, "update", actor)
+        self._set_aside_files(existing, record)
         self._after_write()
         return record
 
-    def patch_dataset(self, key: str, changes: dict, actor: str) -> dict:
-        """Change only the given top-level fields of a dataset (CKAN's package_patch)."""
+    def patch_dataset(self, key: str, changes: dict, actor: str, **resources) -> dict:
+        """Change only the given top-level fields of a dataset (CKAN's package_patch).
+
+        The resource actions pass ``created`` (ids they chose for new resources) and ``uploaded``
+        (resources whose file they stored): only those, and unchanged earlier uploads, are uploads.
+        """
         with self.store.writing() as tx:
             row = self._locked_dataset(tx, key)
-            merged = {**row.data, **changes}
-            record = self._prepare(tx, merged, existing=dict(row.data))
+            existing = self._existing(row)
+            record = self._prepare(tx, {**existing, **changes}, existing=existing, **resources)
             self._write(tx, record, row, "update", actor)
+        self._set_aside_files(existing, record)
         self._after_write()
         return record
+
+    def _set_aside_files(self, before: dict, after: dict) -> None:
+        """Move the files of uploads that ``after`` no longer holds out of every download's reach."""
+        gone = files.uploaded_ids(before) - files.uploaded_ids(after)
+        if gone:
+            files.set_aside(self.config["HOME"], after["id"], sorted(gone))
 
     def withdraw_dataset(self, key: str, actor: str) -> dict:
         """Withdraw a dataset: it leaves search and listings but keeps its record and history."""
@@ -244,10 +287,15 @@ class Catalog:
     def _set_state(self, key: str, state: str, action: str, actor: str) -> dict:
         with self.store.writing() as tx:
             row = self._locked_dataset(tx, key)
+            if soundness.structural_problems(row.data):
+                raise ConflictError(f"Dataset {key} is quarantined: replace its damaged record before "
+                                    f"changing its state")
             record = dict(row.data)
             if record["state"] != state:
                 record.update(state=state, metadata_modified=isoformat(now()))
                 self._write(tx, record, row, action, actor)
+        move = files.set_aside if state == "withdrawn" else files.bring_back
+        move(self.config["HOME"], record["id"], sorted(files.uploaded_ids(record)))
         self._after_write()
         return record
 
@@ -280,29 +328,38 @@ class Catalog:
             raise NotFound(f"Dataset not found: {key}")
         return row
 
-    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None) -> dict:
+    @staticmethod
+    def _existing(row) -> dict:
+        """The stored record of a locked dataset row; for a record too damaged to read, what the row's
+        own columns still say (id, name, state), so that replacing the record repairs it."""
+        if not soundness.structural_problems(row.data):
+            return dict(row.data)
+        return {"id": row.id, "name": row.name, "state": row.state, "metadata_created": isoformat(row.created)}
+
+    def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None,
+                 **resources) -> dict:
         """The validated record to store: input without system fields, plus ids and timestamps.
 
-        ``organizations`` caches organization rows by key across the records of one transaction.
+        ``organizations`` caches organization rows by key across the records of one transaction;
+        ``resources`` may name ``created`` (resource ids the server chose) and ``uploaded`` (resources
+        whose file the upload path has just stored), see ``_own_resources``.
         """
-        record = _clean(data, drop=SYSTEM_FIELDS)
+        record = schemas.with_encoded_urls(_clean(data, drop=SYSTEM_FIELDS), "dataset")
         _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
-        errors = schemas.validate(record, "dataset")  # first: only valid names reach the queries below
-        name, owner = record.get("name"), record.get("owner_org")
-        if existing and "name" not in errors and name != existing["name"] and tx.name_taken(name):
-            raise ValidationError({"name": [NAME_TAKEN]})
-        valid_owner = isinstance(owner, str) and "owner_org" not in errors
-        organization = _organization(tx, owner, organizations) if valid_owner else None
-        if "owner_org" not in errors and (organization is None or organization.state != "active"):
-            errors["owner_org"] = ["Organization does not exist"]
+        errors = schemas.validate(record, "dataset")
+        renamed = existing and "name" not in errors and record.get("name") != existing["name"]
+        if renamed and tx.name_taken(record.get("name", "")):
+            errors["name"] = [NAME_TAKEN]
+        owner = record.get("owner_org")
+        organization = None
+        if "owner_org" not in errors:
+            organization = _organization(tx, owner, organizations) if isinstance(owner, str) else None
+            if organization is None or organization.state != "active":
+                errors["owner_org"] = ["Organization does not exist"]
         if errors:
             raise ValidationError(dict(sorted(errors.items())))
         stamp = isoformat(now())
-        old_resources = {r.get("id"): r for r in (existing or {}).get("resources", [])}
-        for resource in record.get("resources", []):
-            if not looks_like_id(resource.get("id", "")):
-                resource["id"] = new_id()
-            resource["created"] = old_resources.get(resource["id"], {}).get("created", stamp)
+        _own_resources(record.get("resources", []), (existing or {}).get("resources") or [], stamp, **resources)
         record.update(
             id=existing["id"] if existing else new_id(),
             owner_org=organization.name,
@@ -331,6 +388,7 @@ class Catalog:
     def add_source(self, data: dict, actor: str) -> dict:
         """Register a harvest source (or bring back a removed one of the same name)."""
         record = _clean(data, drop=("id", "state", "created", "http_cache"))
+        record = schemas.with_encoded_urls(record, "harvest_source")
         _check(record, "harvest_source")
         with self.store.writing() as tx:
             organization = tx.organization_row(record["organization"])
@@ -408,7 +466,8 @@ class Catalog:
             row = rows.get(entry["remote_id"])
             data = {**entry["data"], "owner_org": source["organization"],
                     "name": row.name if row else names[entry["remote_id"]]}
-            record = self._prepare(tx, data, existing=dict(row.data) if row else None, organizations=organizations)
+            existing = self._existing(row) if row else None
+            record = self._prepare(tx, data, existing=existing, organizations=organizations)
             record.update(state="active", harvest=entry["harvest"])
             number = latest.get(row.id, 0) + 1 if row else 1
             revisions.append((record["id"], number, "update" if row else "create", record))
@@ -427,7 +486,9 @@ class Catalog:
         with self.store.writing() as tx:
             for dataset_id in dataset_ids:
                 row = self._locked_dataset(tx, dataset_id)
-                if row.state != "withdrawn":
+                if soundness.structural_problems(row.data):
+                    log.warning("dataset %s not withdrawn: its stored record is damaged (quarantined)", dataset_id)
+                elif row.state != "withdrawn":
                     record = {**row.data, "state": "withdrawn", "metadata_modified": isoformat(now())}
                     self._write(tx, record, row, "withdraw", actor)
         self._after_write()

@@ -187,3 +187,22 @@ downloads = Table(
     Column("dataset_id", ID, nullable=False),
     Column("created", DateTime, nullable=False),
 )
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_id", ID, ForeignKey("api_tokens.id"), nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("expires", DateTime, nullable=False, index=True),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("dataset_id", ID, primary_key=True),
+    Column("name", String(100)),
+    Column("problems", JSON, nullable=False),
+    Column("found", DateTime, nullable=False),
+)

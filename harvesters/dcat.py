@@ -20,19 +20,21 @@ from pyoxigraph import RdfFormat
 
 from catalog.dcat import rules
 from catalog.dcat import vocab as v
-from catalog.dcat.graph import Index, UnsafeXml, detect, read, stable_hash
+from catalog.dcat.graph import Index, Reading, UnsafeXml, detect, read, read_tolerant, stable_hash
 from catalog.dcat.reader import MappingError, dataset_nodes, dataset_record, remote_id
 from harvesters import HarvestError, RecordError, RemoteItem
+from harvesters.normalise import Findings, finish
 
 ACCEPT = "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, application/n-triples;q=0.7"
 MAX_BYTES = 100 * 2**20
 MAX_PAGES = 100_000
 
 
-def parse_document(data: bytes, rdf_format: RdfFormat, url: str) -> list:
-    """The triples of one fetched document; HarvestError when it cannot be read safely."""
+def parse_document(data: bytes, rdf_format: RdfFormat, url: str) -> Reading:
+    """The triples of one fetched document, read tolerantly (``graph.read_tolerant``); HarvestError when it
+    cannot be read safely or at all."""
     try:
-        return read(data, rdf_format, base_iri=url)
+        return read_tolerant(data, rdf_format, base_iri=url)
     except UnsafeXml as error:
         raise HarvestError(f"{url}: {error}") from None
     except (SyntaxError, ValueError) as error:
@@ -56,6 +58,9 @@ class Described:
     index: Index
     node: object
     violations: tuple = ()
+    defects: tuple = ()  # (path, message) of literals in the dataset's part that had to be repaired
+    problem: str | None = None  # why the strict parser refused the page, when it did
+    syntax: str = ""  # the page's RDF syntax, for the warning about a page that was not valid
 
 
 def slug(text: str, suffix: str) -> str:
@@ -104,8 +109,8 @@ class DcatHarvester:
         except httpx.HTTPError as error:
             raise HarvestError(f"{url}: {error.__class__.__name__}: {error}") from None
 
-    def pages(self) -> Iterator[tuple[str, Index]]:
-        """(url, index of triples) for every page, following Hydra links until there is none."""
+    def pages(self) -> Iterator[tuple[str, Index, Reading, str]]:
+        """(url, index of triples, the reading, its syntax) for every page, following Hydra links to the end."""
         url, seen = self.source["url"], set()
         while url:
             if url in seen or len(seen) >= self.max_pages:
@@ -115,8 +120,9 @@ class DcatHarvester:
             rdf_format = detect(content_type, url)
             if rdf_format is None:
                 raise HarvestError(f"{url}: cannot tell the RDF format (Content-Type {content_type!r})")
-            index = Index(parse_document(data, rdf_format, url))
-            yield url, index
+            reading = parse_document(data, rdf_format, url)
+            index = Index(reading.triples)
+            yield url, index, reading, rdf_format.name
             following = next_page(index, url)
             if following and urlsplit(following).netloc != urlsplit(self.source["url"]).netloc:
                 raise HarvestError(f"{url}: the next page {following} is on another host than the source")
@@ -125,7 +131,7 @@ class DcatHarvester:
     def items(self) -> Iterator[RemoteItem]:
         """Every dcat:Dataset of every page, each with what describes it and its rule violations."""
         listed = set()
-        for url, index in self.pages():
+        for url, index, reading, syntax in self.pages():
             found = rules.violations(index) if self.check else {}
             for node in dataset_nodes(index):
                 key = remote_id(index, node)
@@ -134,8 +140,9 @@ class DcatHarvester:
                 listed.add(key)
                 reached = index.reach(node)
                 violations = tuple(rules.by_dataset(index, node, found, reached))
-                yield RemoteItem(remote_id=key, payload=Described(index.part(node, reached), node, violations),
-                                 url=url)
+                defects = tuple(_defects(reading.defects, node, reached))
+                yield RemoteItem(remote_id=key, url=url, payload=Described(
+                    index.part(node, reached), node, violations, defects, reading.problem, syntax))
 
     def parse(self, item: RemoteItem) -> dict:
         """The dataset record of one item; RecordError naming the field when it cannot be mapped.
@@ -151,12 +158,42 @@ class DcatHarvester:
             if not nodes:
                 raise RecordError("no dcat:Dataset in the item", path="")
             payload = Described(index, nodes[0])
+        if payload.defects:
+            path, message = payload.defects[0]
+            raise RecordError(message, path=path)
+        findings = Findings()
+        if payload.problem:
+            findings.warn("(document)", f"The document was not valid {payload.syntax or 'RDF'} ({payload.problem}); "
+                                        "it was read with a tolerant parser")
         try:
-            record = dataset_record(payload.index, payload.node, self.language)
+            record = dataset_record(payload.index, payload.node, self.language, findings)
         except MappingError as error:
             raise RecordError(error.message, path=error.path) from None
         record["name"] = slug(record["title"], stable_hash(item.remote_id)[:8])
         record["owner_org"] = self.source["organization"]
-        if payload.violations:
-            record["harvest"] = {"dcat_violations": [dict(violation) for violation in payload.violations]}
-        return record
+        harvest = {"dcat_violations": [dict(violation) for violation in payload.violations]} if payload.violations \
+            else None
+        return finish(record, findings, harvest)
+
+
+# Where a repaired literal sits in the record, for the dataset's own text fields.
+FIELDS = {v.DCT + "title": "title", v.DCT + "description": "notes", v.DCAT + "keyword": "tags"}
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in v.PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _defects(defects: dict, node, reached: list) -> Iterator[tuple[str, str]]:
+    """(path, message) for each repaired literal on the dataset or the nodes it points to."""
+    if not defects:
+        return
+    for subject, via in reached:
+        for predicate, message in defects.get(subject, ()):
+            if subject == node and predicate in FIELDS:
+                yield FIELDS[predicate], message
+            else:
+                yield "/".join(_compact(p) for p in (*via, predicate)), message

@@ -5,7 +5,6 @@ import re
 import unicodedata
 
 _TAG_BAD = re.compile(r"[^\w .-]+")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})?)?$")
 
 
 def slugify(text: str, fallback: str = "dataset", limit: int = 90) -> str:
@@ -26,10 +25,3 @@ def clean_tags(words) -> list[dict]:
             seen.add(name)
             tags.append({"name": name})
     return tags
-
-
-def iso_date(value) -> str | None:
-    """An ISO 8601 date or date-time in the form the dataset schema takes, or None if it is not one."""
-    if not isinstance(value, str) or not _DATETIME.match(value.strip()):
-        return None
-    return value.strip().replace(" ", "T", 1)

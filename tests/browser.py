@@ -55,7 +55,8 @@ def live_site(home: str | None = None):
     folder = home or tempfile.mkdtemp(prefix="catalog-web-")
     try:
         with serve(files_app()) as files_url:
-            config = settings.load({"HOME": folder, "PREVIEW_ALLOWED_HOSTS": "127.0.0.1"}, environ={})
+            allowed = files_url.split("://", 1)[1]
+            config = settings.load({"HOME": folder, "PREVIEW_ALLOWED_HOSTS": allowed}, environ={})
             app = create_app(config)
             catalog = app.extensions["catalog"]
             catalog.init()

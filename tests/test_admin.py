@@ -82,8 +82,7 @@ def test_job_page_lists_the_per_record_errors(client, site):
         job = tx.recent_jobs(source.id)[0]
     page = client.get(f"/admin/job/{job['id']}", headers=_header()).get_data(as_text=True)
     assert "finished" in page and "added=2" in page and "failed=1" in page
-    assert ("<td>dinkes-tanpa-judul</td><td>dataset[2].(entry)</td><td>Not a valid DCAT-US 1.1 entry: "
-            "dataset[2].(entry): &#39;title&#39; is a required property</td>") in page
+    assert "<td>dinkes-tanpa-judul</td><td>title</td><td>Missing value: the record has no title</td>" in page
     assert client.get(f"/admin/job/{new_id()}", headers=_header()).status_code == 404
 
 

@@ -45,7 +45,7 @@ def test_run_now_then_once_harvests_and_job_shows_record_errors(runner, instance
     assert job["status"] == "finished" and job["counts"]["added"] == 2
     shown = runner("scheduler", "job", job["id"]).output
     assert "status=finished" in shown and "added=2" in shown
-    assert "error remote_id=dinkes-tanpa-judul path=dataset[2].(entry) Not a valid DCAT-US 1.1 entry" in shown
+    assert "error remote_id=dinkes-tanpa-judul path=title Missing value: the record has no title" in shown
 
 
 def test_expected_errors_are_one_line(runner, instance):

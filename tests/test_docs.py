@@ -68,3 +68,27 @@ def test_ci_runs_the_readme_test_command():
     assert len(commands) == 2 and "pytest" in commands[1]
     ci = (root / ".ci" / "run").read_text("utf-8")
     assert commands[1] in ci.splitlines()
+
+
+def _anchor(heading: str) -> str:
+    import re
+
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_security_page_covers_each_threat_is_linked_and_its_links_resolve():
+    import re
+
+    text = (DOCS / "security.md").read_text("utf-8")
+    headings = re.findall(r"^#+ (.+)$", text, re.M)
+    for needed in ("Anonymous visitor", "Editor of another organization", "Compromised harvest source",
+                   "Leaked database", "Stored records and resources", "Reporting a problem"):
+        assert needed in headings, needed
+    assert "(security.md)" in (DOCS / "index.md").read_text("utf-8")
+    assert "(docs/security.md)" in (DOCS.parent / "README.md").read_text("utf-8")
+    for target, anchor in re.findall(r"\]\(([\w\-]*\.md|)(?:#([\w\-]+))?\)", text):
+        page = DOCS / target if target else DOCS / "security.md"
+        assert page.is_file(), target
+        if anchor:
+            anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", page.read_text("utf-8"), re.M)}
+            assert anchor in anchors, f"{target}#{anchor}"

@@ -127,14 +127,28 @@ def test_name_clashes_get_distinct_names_and_other_sources_are_never_touched(cat
 
 
 def test_a_record_the_schema_refuses_fails_alone_in_its_batch(catalog, site, http_server):
-    bad = {**site[5], "tags": [{"name": "x"}]}  # too short a keyword: refused at write time
+    bad = {**site[5], "notes": "Data\x00"}  # text that cannot be stored: refused at write time
     ckan_site.serve(http_server, site[:5] + [bad] + site[6:])
     report = run_harvest(catalog, "ckan-dinkes")
     assert (report.counts["added"], report.counts["failed"]) == (9, 1)
-    assert report.errors == [{"remote_id": bad["id"], "path": "tags.0.name",
+    assert report.errors == [{"remote_id": bad["id"], "path": "notes",
                               "message": report.errors[0]["message"]}]
     with catalog.store.reading() as tx:
-        assert tx.job_errors(report.job_id)[0]["path"] == "tags.0.name"
+        assert tx.job_errors(report.job_id)[0]["path"] == "notes"
+
+
+def test_text_that_cannot_be_stored_fails_its_record_alone_and_unencoded_urls_are_encoded(catalog, site, http_server):
+    poisoned = {**site[3], "title": "sur \ud800 end"}
+    spaced = {**site[4], "resources": [{**site[4]["resources"][0], "url": "https://data.example/berkas 2024.csv"}]}
+    ckan_site.serve(http_server, site[:3] + [poisoned, spaced] + site[5:])
+    report = run_harvest(catalog, "ckan-dinkes")
+    assert (report.counts["added"], report.counts["failed"]) == (9, 1)
+    assert report.errors[0]["remote_id"] == poisoned["id"] and report.errors[0]["path"] == "title"
+    assert "U+D800" in report.errors[0]["message"]
+    with catalog.store.reading() as tx:
+        assert tx.outbox_size() == 0
+        stored = [r for r in tx.iter_datasets() if r["harvest"]["remote_id"] == spaced["id"]][0]
+    assert stored["resources"][0]["url"] == "https://data.example/berkas%202024.csv"
 
 
 def test_cli_sources_and_jobs(runner, http_server):

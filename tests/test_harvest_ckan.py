@@ -82,10 +82,12 @@ def test_listing_that_shrinks_while_paging_is_a_source_failure(http_server):
     assert len(first) == 4
 
 
-def test_parse_names_the_broken_field():
+def test_a_keyless_extra_is_a_warning_and_a_package_without_title_is_refused_by_path():
     from harvesters import RecordError
 
+    harvester = CkanHarvester({"url": "https://x.example"}, None)
+    data = harvester.parse(RemoteItem("x", {**ckan_site.package(make_spec(1)), "extras": [{"value": "no key"}]}))
+    assert data["harvest"]["warnings"] == [{"path": "extras.0", "message": "An extra without a key was left out"}]
     with pytest.raises(RecordError) as caught:
-        CkanHarvester({"url": "https://x.example"}, None).parse(
-            RemoteItem("x", {**ckan_site.package(make_spec(1)), "extras": [{"value": "no key"}]}))
-    assert caught.value.path == "extras.0"
+        harvester.parse(RemoteItem("x", {**ckan_site.package(make_spec(1)), "title": ""}))
+    assert caught.value.path == "title"

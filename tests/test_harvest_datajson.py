@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from catalog import schemas
 from catalog.harvest import run_harvest
-from harvesters import RemoteItem
+from harvesters import RecordError, RemoteItem
 from harvesters.datajson import DatajsonHarvester, entry_errors, entry_validator, map_entry
+from harvesters.normalise import NO_RESOURCE
 from tests.conformance import KIT, require_kit
 from tests.contracts.harvester import POLICY, HarvesterContract, make_spec
 
@@ -44,8 +45,8 @@ def entry(spec: dict) -> dict:
         "distribution": [{"@type": "dcat:Distribution", "downloadURL": r["url"], "mediaType": r["mimetype"],
                           "format": r["format"], "title": r["name"]} for r in spec["resources"]],
     }
-    if spec.get("broken"):
-        record["contactPoint"] = {"fn": "Seksi Data", "hasEmail": "dispendukcapil at malangkota"}
+    if spec.get("broken"):  # no distribution has a URL: nothing the catalog could point to
+        record["distribution"] = [{"@type": "dcat:Distribution", "title": "Data CSV", "mediaType": "text/csv"}]
     return record
 
 
@@ -166,20 +167,36 @@ def test_maps_satu_data_fields():
 
 
 def test_reads_the_dcat_us_examples():
+    read = 0
     for example in example_entries():
+        if not any(d.get("downloadURL") or d.get("accessURL") for d in example.get("distribution") or []):
+            with pytest.raises(RecordError) as refused:
+                map_entry(example)
+            assert (refused.value.path, refused.value.message) == ("resources", NO_RESOURCE)
+            continue
         data = map_entry(example)
+        read += 1
         assert schemas.validate({**data, "owner_org": "dinkes"}, "dataset") == {}, example["identifier"]
         assert {e["key"] for e in data["extras"]} >= {"bureauCode", "programCode"}
+    assert read == 7  # of the nine examples, two list no distribution
 
 
-def test_an_invalid_entry_fails_with_its_json_path():
+def test_an_entry_that_breaks_dcat_us_is_kept_with_warnings_by_json_path():
     harvester = DatajsonHarvester({"url": "https://x.example/data.json"}, None)
-    bad = entry({**make_spec(1), "broken": True})
-    with pytest.raises(Exception) as caught:
-        harvester.parse(RemoteItem("x", bad, "https://x.example/data.json#dataset[7]"))
-    assert caught.value.path == "dataset[7].contactPoint.hasEmail"
-    assert "dataset[7].contactPoint.hasEmail" in caught.value.message
-    assert entry_errors(bad) == {"contactPoint.hasEmail": [entry_validator().iter_errors(bad).__next__().message]}
+    bad = entry(make_spec(1))
+    bad["contactPoint"]["hasEmail"] = "dispendukcapil at malangkota"
+    bad["modified"] = None
+    bad["accrualPeriodicity"] = "2 mingguan"
+    bad["accessLevel"] = "open"
+    data = harvester.parse(RemoteItem("x", bad, "https://x.example/data.json#dataset[7]"))
+    warnings = {w["path"]: w["message"] for w in data["harvest"]["warnings"]}
+    assert warnings["contactPoint.hasEmail"].startswith("Not valid DCAT-US 1.1: ")
+    assert warnings["modified"] == "DCAT-US 1.1 requires modified; the source gives none"
+    assert warnings["accessLevel"] == "Unknown access level 'open'; kept as an extra"
+    assert data["frequency"] == "BIWEEKLY"
+    assert {"key": "accessLevel", "value": "open"} in data["extras"]
+    assert "modified" not in data and "contact_point" not in data
+    assert entry_errors(bad)["contactPoint.hasEmail"]
 
 
 def test_an_unchanged_file_costs_one_request(catalog, org, http_server):

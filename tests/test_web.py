@@ -60,14 +60,43 @@ def test_facets_show_counts_and_a_link_that_narrows_the_search(client, site):
     assert "jumlah-sekolah-dasar" in narrowed and "kasus-dbd-per-kecamatan" not in narrowed
 
 
+def _chips_form(html):
+    """The chips' (label, remove value) pairs and the hidden (name, value) pairs their form carries."""
+    form = re.search(r'<section class="chips".*?</section>', html, re.S).group(0)
+    chips = re.findall(r'<button class="chip" type="submit" name="remove" value="([^"]+)"><span>([^<]+)</span>', form)
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    return {label: value for value, label in chips}, hidden
+
+
 def test_filters_combine_and_each_chip_removes_only_its_own_filter(client, site):
-    html = page(client, "/dataset?organization=dispendik&tags=sekolah")
+    html = page(client, "/dataset?organization=dispendik&tags=sekolah&page=1")
     assert "1 dataset ditemukan" in html
-    chips = dict(re.findall(r'<a class="chip" href="([^"]+)"><span>([^<]+)</span>', html))
-    assert set(chips.values()) == {"Produsen Data: Dinas Pendidikan", "Kata kunci: sekolah"}
-    without_tag = next(url for url, label in chips.items() if label.startswith("Kata kunci"))
-    assert without_tag.replace("&amp;", "&") == "/dataset?organization=dispendik"
-    assert "2 dataset ditemukan" in page(client, without_tag.replace("&amp;", "&"))
+    chips, hidden = _chips_form(html)
+    assert set(chips) == {"Produsen Data: Dinas Pendidikan", "Kata kunci: sekolah"}
+    assert hidden == [("organization", "dispendik"), ("tags", "sekolah")]
+    response = client.get("/dataset", query_string=[*hidden, ("remove", chips["Kata kunci: sekolah"])])
+    assert response.status_code == 303 and response.headers["Location"] == "/dataset?organization=dispendik"
+    assert "2 dataset ditemukan" in page(client, response.headers["Location"])
+
+
+def test_the_page_grows_linearly_with_the_filters_in_its_url(client, site):
+    def size(count):
+        tags = "&".join(f"tags={n:03d}{'x' * 70}" for n in range(count))
+        return len(page(client, f"/dataset?{tags}"))
+
+    five, ten, twenty = size(5), size(10), size(20)
+    assert twenty - ten < 2.4 * (ten - five), "ten more filters add more than twice what five more add"
+
+
+def test_a_request_with_too_many_filter_values_is_refused_small(client, site):
+    tags = "&".join(f"tags=t{n}" for n in range(2000))
+    response = client.get(f"/dataset?{tags}")
+    assert response.status_code == 400 and len(response.data) < 4 * len(tags)
+    assert "Terlalu banyak filter: paling banyak 20" in response.get_data(as_text=True)
+    assert client.get("/dataset?" + "&".join(f"tags=t{n}" for n in range(20))).status_code == 200
+    repeated = client.get("/dataset?" + "&".join("tags=sama" for _ in range(100)))
+    assert repeated.status_code == 200, "a value repeated counts once"
+    assert client.get("/organization/dispendik?" + tags).status_code == 400
 
 
 def test_filter_values_with_quotes_stay_values(client, site):

@@ -1,8 +1,8 @@
-"""``/admin``: the operator's view of every harvest source's health, its jobs, and "run now"."""
+"""``/admin``: the operator's view of every harvest source's health, its jobs, "run now", and the quarantine."""
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from catalog.admin import auth
 from catalog.errors import NotFound
@@ -37,6 +37,11 @@ def sysadmin_required(view):
     return wrapper
 
 
+@bp.record_once
+def _session_policy(state):
+    auth.init_app(state.app)
+
+
 @bp.after_request
 def _secure(response):
     response.headers.update(SECURITY_HEADERS)
@@ -54,8 +59,19 @@ def sources():
     catalog = current_app.extensions["catalog"]
     rows = source_health(catalog)
     alerting = [row for row in rows if row["alerting"]]
-    return render_template("admin/sources.html", rows=rows, alerting=alerting,
+    with catalog.store.reading() as tx:
+        quarantined = tx.quarantine_size()
+    return render_template("admin/sources.html", rows=rows, alerting=alerting, quarantined=quarantined,
                            threshold=catalog.config["ALERT_FAILURE_STREAK"])
+
+
+@bp.get("/quarantine")
+@sysadmin_required
+def quarantine():
+    """Datasets whose stored record cannot be served, with every problem found, newest first."""
+    with current_app.extensions["catalog"].store.reading() as tx:
+        entries = tx.quarantined()
+    return render_template("admin/quarantine.html", entries=entries)
 
 
 @bp.post("/source/<name>/run")
@@ -94,5 +110,5 @@ def login():
 @bp.post("/logout")
 def logout():
     auth.check_csrf()
-    session.clear()
+    auth.log_out()
     return redirect(url_for("admin.login"))

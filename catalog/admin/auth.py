@@ -1,42 +1,60 @@
-"""Who may use the operator's view: sysadmins, by API token (Authorization header) or a token login.
+"""Who may use the operator's view: sysadmins, by API token (Authorization header) or a signed-in session.
 
-Tokens are the API's (``catalog.accounts``): only their hash is stored, in ``api_tokens.token_hash``.
-A browser session keeps that hash and a CSRF token; every request checks again that the token is live and its user a sysadmin.
+Signing in with a token starts a server-side session (``Accounts.start_session``): the cookie
+carries only that session's random id, never the token or its hash, and every request checks
+that the session is still live (not expired, not ended, its token not revoked, its user an
+active sysadmin). The cookie is ``HttpOnly``, ``SameSite=Lax`` and ``Secure`` whenever the request
+came over HTTPS (directly or, with ``TRUSTED_PROXIES``, through the proxy). Every form carries a
+CSRF token kept in the same signed cookie.
 """
 
 import hmac
 import secrets
 
-from flask import abort, current_app, request, session
-from sqlalchemy import and_, or_, select
+from flask import abort, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 
-from catalog.accounts import hash_token
 from catalog.api.http import presented_token
-from catalog.store.common import now
-from catalog.tables import api_tokens, users
+from catalog.config import setting
 
-SESSION_KEY = "admin_token_hash"
+SESSION_KEY = "admin_session"
 CSRF_KEY = "admin_csrf"
 
 
-def sysadmin_for(catalog, hashed: str) -> str | None:
-    """The name of the active sysadmin owning the live token with this hash, or None."""
-    live = and_(api_tokens.c.token_hash == hashed, api_tokens.c.revoked.is_(None),
-                or_(api_tokens.c.expires.is_(None), api_tokens.c.expires > now()))
-    query = (select(users.c.name).join(api_tokens, api_tokens.c.user_id == users.c.id)
-             .where(live, users.c.sysadmin.is_(True), users.c.state == "active"))
-    with catalog.store.reading() as tx:
-        return tx.conn.execute(query).scalar()
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie, ``Secure`` exactly when the request is HTTPS and ``SameSite=Lax`` unless set otherwise."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return request.is_secure if has_request_context() else bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+    def get_cookie_samesite(self, app) -> str:
+        return app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+
+
+def init_app(app) -> None:
+    """Give ``app`` the session cookie's policy."""
+    app.session_interface = CookieSessions()
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+
+
+def _accounts():
+    return current_app.extensions["catalog"].accounts
 
 
 def current_admin() -> tuple[str | None, bool]:
     """(sysadmin name or None, whether the request came with a header token rather than a cookie)."""
-    catalog = current_app.extensions["catalog"]
     token = presented_token()
     if token:
-        return sysadmin_for(catalog, hash_token(token)), True
-    hashed = session.get(SESSION_KEY)
-    return (sysadmin_for(catalog, hashed) if hashed else None), False
+        user = _accounts().user_for_token(token)
+        return (user.name if user and user.sysadmin else None), True
+    user = session_user()
+    return (user.name if user and user.sysadmin else None), False
+
+
+def session_user():
+    """The user of this browser's live session, or None."""
+    session_id = session.get(SESSION_KEY)
+    return _accounts().session_user(session_id) if isinstance(session_id, str) else None
 
 
 def csrf_token() -> str:
@@ -50,16 +68,28 @@ def check_csrf() -> None:
     """Refuse a form POST whose CSRF token does not match the session's (403)."""
     sent = request.form.get("csrf_token", "")
     expected = session.get(CSRF_KEY, "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not isinstance(expected, str) or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         abort(403, "The form has expired or did not come from this site; reload the page and try again.")
 
 
 def log_in(token: str) -> str | None:
-    """Start a session for a sysadmin's token; returns the sysadmin's name, or None for a bad token."""
-    hashed = hash_token(token.strip())
-    name = sysadmin_for(current_app.extensions["catalog"], hashed)
-    if name:
-        session.clear()
-        session[SESSION_KEY] = hashed
-        csrf_token()
-    return name
+    """Start a session for a sysadmin's token; returns the sysadmin's name, or None for any other token."""
+    accounts = _accounts()
+    user = accounts.user_for_token(token.strip())
+    if user is None or not user.sysadmin:
+        return None
+    started = accounts.start_session(token.strip(), seconds=setting(current_app.config, "SESSION_LIFETIME"))
+    if started is None:
+        return None
+    session.clear()
+    session[SESSION_KEY] = started[0]
+    csrf_token()
+    return user.name
+
+
+def log_out() -> None:
+    """End every session of this browser's user (copies of the cookie included) and clear the cookie."""
+    user = session_user()
+    if user is not None:
+        _accounts().end_sessions(user.id)
+    session.clear()

@@ -7,13 +7,16 @@ with the status that ``ERRORS`` gives the exception: one table, no ``except`` la
 """
 
 import json
+import math
 
 from flask import Blueprint, Response, current_app, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalog.api import datasets, http, misc, organizations, resources  # noqa: F401  (registers the actions)
 from catalog.api.registry import ACTIONS, Context
 from catalog.errors import BadRequest, CatalogError
+from catalog.schemas import text_errors
 
 bp = Blueprint("api", __name__)
 
@@ -46,18 +49,54 @@ def _envelope(name: str, status: int, **body) -> Response:
     return Response(text.encode("utf-8", "backslashreplace"), status=status, mimetype="application/json")
 
 
+MAX_DEPTH = 32  # far deeper than any record or parameter nests
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a number")
+    return number
+
+
+def _too_deep(data) -> bool:
+    """True when ``data`` nests lists and objects more than MAX_DEPTH levels deep (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def _json_body() -> dict:
     raw = request.get_data(cache=False)
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(f"Bad request - JSON Error: {error}") from None
+    except RecursionError:
+        raise BadRequest(f"Bad request - JSON Error: nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(data, dict):
         raise BadRequest(f"Bad request - JSON Error: Request data JSON decoded to {data!r:.50} "
                          "but a dictionary was expected")
+    if _too_deep(data):
+        raise BadRequest(f"Bad request - JSON Error: nested more than {MAX_DEPTH} levels deep")
     return data
+
+
+def _refuse_bad_text(params: dict) -> None:
+    """A parameter of a read (or a key anywhere) holding text nothing stored can hold is a bad request."""
+    for path, problem in text_errors(params):
+        raise BadRequest(f"Bad request - {path or 'a parameter name'}: {problem}")
 
 
 def _request_params(read_only: bool) -> tuple[dict, tuple]:
@@ -83,6 +122,8 @@ def dispatch(name: str) -> Response:
             "__type": "Bad Request", "message": f"Bad request - Action name not known: {name}"})
     try:
         params, files = _request_params(found.read_only)
+        if found.read_only:
+            _refuse_bad_text(params)
         ctx = Context(catalog=current_app.extensions["catalog"], user=http.current_user(), files=files)
         result = found.function(ctx, params)
     except Exception as error:  # the one place every failure becomes an envelope
@@ -97,6 +138,20 @@ def action_endpoint(name):
     if request.method == "OPTIONS":
         return http.preflight(ACTIONS.get(name))
     response = dispatch(name)
+    return http.finish(response, ACTIONS.get(name))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded):
+    """A rate limit's 429 in CKAN's envelope, with ``Retry-After``."""
+    from catalog.web.limits import retry_after
+
+    name = (request.view_args or {}).get("name", "")
+    seconds = retry_after()
+    response = _envelope(name, 429, success=False, error={
+        "__type": "Too Many Requests",
+        "message": f"Too many requests: the limit is {error.description}; try again in {seconds} seconds"})
+    response.headers["Retry-After"] = str(seconds)
     return http.finish(response, ACTIONS.get(name))
 
 

@@ -39,7 +39,7 @@ def owner_for_write(ctx, params: dict, what: str, fallback: str | None = None) -
     """The organization a written dataset will belong to (given by id or name), after the permission check."""
     if ctx.user is None:
         check_dataset_write(None, "", what)
-    key = params.get("owner_org") or fallback
+    key = (as_text(params, "owner_org") if isinstance(params.get("owner_org"), str) else None) or fallback
     if not key or not isinstance(key, str):
         raise ValidationError({"owner_org": ["Missing value"]})
     try:
@@ -197,6 +197,7 @@ def _writable(ctx, params: dict, what: str) -> tuple[dict, dict]:
     key = as_text(params, "id") or as_text(params, "name") or required(params, "id")
     record = ctx.catalog.get_dataset(key)
     organization = ctx.catalog.get_organization(record["owner_org"])
+    check_read(ctx.user, record, organization["id"], key)  # nobody changes what they may not see
     check_dataset_write(ctx.user, organization["id"], what)
     return record, organization
 

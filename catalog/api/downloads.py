@@ -2,7 +2,8 @@
 
 from flask import Blueprint, abort, current_app, redirect, send_file
 
-from catalog.api import http, uploads
+from catalog import files
+from catalog.api import http
 from catalog.api.permissions import can_read
 from catalog.errors import NotFound
 
@@ -22,10 +23,11 @@ def download(name, resource_id, filename=None):
     if resource is None or not can_read(http.current_user(), record, organization["id"]):
         abort(404)
     if resource.get("url_type") == "upload":
-        stored = uploads.upload_path(catalog.config["HOME"], resource_id, resource["url"].rsplit("/", 1)[-1])
+        stored_name = resource["url"].rsplit("/", 1)[-1]
+        stored = files.stored_file(catalog.config["HOME"], record["id"], resource_id, stored_name)
         if stored is None:
             abort(404)
-        response = send_file(stored, as_attachment=True, mimetype=resource.get("mimetype") or "application/octet-stream")
+        response = send_file(stored, as_attachment=True, mimetype=uploads.served_type(resource))
     else:
         response = redirect(resource["url"], code=302)
     with catalog.store.writing() as tx:

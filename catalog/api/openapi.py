@@ -27,6 +27,7 @@ ERROR_STATUSES = {
     "404": "Not Found Error: no such dataset, resource, organization or group.",
     "409": "Validation Error: the error object maps each bad field to its messages.",
     "413": "Request Too Large: the body is over API_MAX_BODY (or UPLOAD_MAX_SIZE for uploads).",
+    "429": "Too Many Requests: over RATE_LIMIT_WRITE or RATE_LIMIT_SEARCH for the address or token; Retry-After says when to try again.",
     "503": "Search Index Error: the search engine is unavailable.",
 }
 

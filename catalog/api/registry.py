@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from catalog.accounts import User
-from catalog.errors import ValidationError
+from catalog.errors import BadRequest, ValidationError
+from catalog.schemas import bad_character
 
 PARAM_LINE = re.compile(r"^\s*:param ([\w.]+):\s*(.*)$")
 TYPE_LINE = re.compile(r"^\s*:type ([\w.]+):\s*(.*)$")
@@ -100,7 +101,7 @@ def as_int(params: dict, name: str, default: int | None = None, *, minimum: int 
         number = int(value)
         if isinstance(value, (bool, float)) or (isinstance(value, str) and not value.strip().lstrip("-").isdigit()):
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError({name: ["Invalid integer"]}) from None
     if number < minimum or (maximum is not None and number > maximum):
         bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
@@ -124,12 +125,16 @@ def as_bool(params: dict, name: str, default: bool = False) -> bool:
 
 
 def as_text(params: dict, name: str, default: str = "") -> str:
-    """A string parameter; a Validation Error when another JSON type was sent."""
+    """A string parameter; a Validation Error when another JSON type was sent, a Bad Request when it holds
+    text nothing stored can hold (a lone surrogate, a control character), so no lookup ever sees it."""
     value = params.get(name, default)
     if value is None:
         return default
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ValidationError({name: ["Must be a string"]})
+    problem = bad_character(str(value))
+    if problem:
+        raise BadRequest(f"Bad request - {name}: {problem}")
     return str(value)
 
 

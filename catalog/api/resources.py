@@ -1,8 +1,9 @@
 """Resource actions: resource_show and resource_create/update/patch/delete, with file uploads."""
 
+from catalog import files as catalog_files
 from catalog.api import packages, uploads
 from catalog.api.datasets import load_dataset
-from catalog.api.permissions import check_dataset_write
+from catalog.api.permissions import check_dataset_write, check_read
 from catalog.api.registry import action, as_text, required
 from catalog.errors import NotFound
 from catalog.store import new_id
@@ -19,28 +20,32 @@ def _dataset_of_resource(ctx, resource_id: str) -> str:
 def _writable_dataset(ctx, key: str) -> dict:
     record = ctx.catalog.get_dataset(key)
     organization = ctx.catalog.get_organization(record["owner_org"])
+    check_read(ctx.user, record, organization["id"], key)
     check_dataset_write(ctx.user, organization["id"], "change resources of datasets")
     return record
 
 
-def _with_upload(ctx, resource: dict, dataset: dict) -> dict:
-    """``resource`` with the uploaded file (if one was sent as ``upload``) stored and described."""
+def _with_upload(ctx, resource: dict, dataset: dict) -> tuple[dict, set]:
+    """``resource`` with the uploaded file (if one was sent as ``upload``) stored and described, and the
+    ids of the resources whose file was stored (empty without an upload)."""
     files = dict(ctx.files)
+    resource = {k: v for k, v in resource.items() if k != "url_type"}  # only a stored file makes an upload
     if "upload" not in files:
-        return resource
+        return resource, set()
     config = ctx.catalog.config
     fmt = uploads.declared_format(resource, files["upload"].filename or "")
     fields = uploads.save_upload(
-        files["upload"], home=config["HOME"], resource_id=resource["id"], fmt=fmt, limit=config["UPLOAD_MAX_SIZE"]
+        files["upload"], folder=catalog_files.folder(config["HOME"], dataset["id"], resource["id"]), fmt=fmt,
+        limit=config["UPLOAD_MAX_SIZE"],
     )
     filename = fields.pop("filename")
     site = config["SITE_URL"].rstrip("/")
     fields["url"] = f"{site}/dataset/{dataset['name']}/resource/{resource['id']}/download/{filename}"
-    return {**resource, **fields, "name": resource.get("name") or filename}
+    return {**resource, **fields, "name": resource.get("name") or filename}, {resource["id"]}
 
 
-def _save(ctx, record: dict, resources: list, resource_id: str) -> dict:
-    updated = ctx.catalog.patch_dataset(record["id"], {"resources": resources}, ctx.user.actor)
+def _save(ctx, record: dict, resources: list, resource_id: str, **kinds) -> dict:
+    updated = ctx.catalog.patch_dataset(record["id"], {"resources": resources}, ctx.user.actor, **kinds)
     for position, resource in enumerate(updated["resources"]):
         if resource["id"] == resource_id:
             return packages.resource_dict(resource, updated, position)
@@ -80,23 +85,24 @@ def resource_create(ctx, params):
     record = _writable_dataset(ctx, as_text(params, "package_id") or required(params, "package_id"))
     resource = packages.resource_from_input({k: v for k, v in params.items() if k != "upload"})
     resource["id"] = new_id()
-    resource = _with_upload(ctx, resource, record)
-    return _save(ctx, record, [*record.get("resources", []), resource], resource["id"])
+    resource, uploaded = _with_upload(ctx, resource, record)
+    return _save(ctx, record, [*record.get("resources", []), resource], resource["id"], created={resource["id"]},
+                 uploaded=uploaded)
 
 
 def _replace(ctx, params: dict, merge: bool) -> dict:
     resource_id = as_text(params, "id") or required(params, "id")
     record = _writable_dataset(ctx, _dataset_of_resource(ctx, resource_id))
     given = packages.resource_from_input({k: v for k, v in params.items() if k != "upload"})
-    resources = []
+    resources, uploaded = [], set()
     for resource in record.get("resources", []):
         if resource["id"] == resource_id:
             base = {**resource, **given} if merge else {**given, "created": resource.get("created")}
             if "upload" not in dict(ctx.files) and not given.get("url") and resource.get("url_type") == "upload":
-                base.update(url=resource["url"], url_type="upload")
-            resource = _with_upload(ctx, {**base, "id": resource_id}, record)
+                base.update(url=resource["url"])
+            resource, uploaded = _with_upload(ctx, {**base, "id": resource_id}, record)
         resources.append(resource)
-    return _save(ctx, record, resources, resource_id)
+    return _save(ctx, record, resources, resource_id, uploaded=uploaded)
 
 
 @action("resource_update", result="ResourceDict")

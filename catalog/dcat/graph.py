@@ -3,13 +3,17 @@
 import gc
 import hashlib
 import io
+import json
+import warnings
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import quote
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from pyoxigraph import RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from catalog.dcat import vocab as v
 
@@ -147,6 +151,135 @@ def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> lis
         check_xml(data)
     with gc_paused():
         return list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False))
+
+
+@dataclass
+class Reading:
+    """What a tolerant read of a document gave: its triples, why the strict parser refused it (None when
+    it did not), and the literals that had to be repaired, as ``{subject: [(predicate IRI, message)]}``."""
+
+    triples: list
+    problem: str | None = None
+    defects: dict = field(default_factory=dict)
+
+
+_RDFLIB_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.RDF_XML: "xml", RdfFormat.JSON_LD: "json-ld",
+                   RdfFormat.N_TRIPLES: "nt"}
+
+
+def read_tolerant(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> Reading:
+    """Every triple of a document, reading past what real publishers get wrong.
+
+    RDF/XML is checked for DTDs and entities first (UnsafeXml), whatever parser then reads it. The
+    strict parser is tried first; when it refuses the document, pyoxigraph's lenient mode (which
+    accepts IRIs with spaces or brackets), then rdflib (which also accepts RDF/XML elements with both a
+    resource and text, and literals with lone surrogate escapes). rdflib's IRIs are percent-encoded
+    where needed and its lone surrogates replaced, each replaced literal named in ``defects`` so the
+    record holding it can be refused by path. Raises SyntaxError (the strict parser's) when no parser
+    can read the document."""
+    if rdf_format == RdfFormat.RDF_XML:
+        check_xml(data)
+    try:
+        with gc_paused():
+            return Reading(list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)))
+    except SyntaxError as error:
+        strict = error
+    try:
+        with gc_paused():
+            triples = list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False,
+                                 lenient=True))
+        return Reading(triples, str(strict))
+    except SyntaxError:
+        pass
+    try:
+        triples, defects = _rdflib_read(data, rdf_format, base_iri)
+    except Exception:  # noqa: BLE001 - any failure of the last resort leaves the strict parser's verdict
+        raise strict from None
+    return Reading(triples, str(strict), defects)
+
+
+def _rdflib_read(data: bytes, rdf_format: RdfFormat, base_iri: str | None) -> tuple[list, dict]:
+    import rdflib
+
+    name = _RDFLIB_FORMATS.get(rdf_format)
+    if name is None:
+        raise ValueError(f"no tolerant reader for {rdf_format.name}")
+    text = data.decode("utf-8", errors="surrogateescape")
+    if rdf_format == RdfFormat.JSON_LD and _remote_context(json.loads(text)):
+        raise ValueError("JSON-LD with a remote @context is not read")
+    graph = rdflib.Graph()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        graph.parse(data=text if rdf_format != RdfFormat.RDF_XML else data, format=name, publicID=base_iri)
+    triples, defects = [], {}
+    for s, p, o in graph:
+        subject, predicate = _oxi(s), _oxi(p)
+        if subject is None or not isinstance(predicate, NamedNode):
+            continue
+        obj, problem = _oxi_object(o)
+        if obj is None:
+            continue
+        if problem:
+            defects.setdefault(subject, []).append((predicate.value, problem))
+        triples.append(Triple(subject, predicate, obj))
+    return triples, defects
+
+
+def _remote_context(document) -> bool:
+    """True when a JSON-LD document names a context by URL (which would have to be fetched)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            context = node.get("@context")
+            if isinstance(context, str) or (isinstance(context, list) and any(isinstance(c, str) for c in context)):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+_IRI_SAFE = ":/?#@!$&'()*+,;=%-._~"
+
+
+def _oxi(term):
+    """An rdflib IRI or blank node as a pyoxigraph term (IRIs percent-encoded where they must be), or None."""
+    import rdflib
+
+    if isinstance(term, rdflib.BNode):
+        return BlankNode("r" + hashlib.sha1(str(term).encode("utf-8", "surrogatepass")).hexdigest()[:16])
+    if isinstance(term, rdflib.URIRef):
+        value = str(term).strip().encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        for candidate in (value, quote(value, safe=_IRI_SAFE)):
+            try:
+                return NamedNode(candidate)
+            except ValueError:
+                continue
+    return None
+
+
+def _oxi_object(term) -> tuple:
+    """(pyoxigraph term, problem or None) for an rdflib object; a literal's lone surrogates are replaced."""
+    import rdflib
+
+    from catalog.schemas import bad_character
+
+    if not isinstance(term, rdflib.Literal):
+        return _oxi(term), None
+    value = str(term)
+    problem = bad_character(value)
+    if problem and "surrogate" in problem:
+        value = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+    else:
+        problem = None
+    datatype = _oxi(rdflib.URIRef(term.datatype)) if term.datatype else None
+    try:
+        if term.language:
+            return Literal(value, language=term.language), problem
+        return Literal(value, datatype=datatype if isinstance(datatype, NamedNode) else None), problem
+    except ValueError:
+        return Literal(value), problem
 
 
 @contextmanager

@@ -167,26 +167,56 @@ def _temporal(index: Index, node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def dataset_record(index: Index, node, default_language: str = "id") -> dict:
-    """The dataset record for one dcat:Dataset node; MappingError when it has no title."""
+# DCAT-AP 3 recommended properties of a dataset: (predicate, as a warning names it).
+RECOMMENDED = ((v.DCAT + "contactPoint", "dcat:contactPoint"), (v.DCAT + "distribution", "dcat:distribution"),
+               (v.DCAT + "keyword", "dcat:keyword"), (v.DCT + "publisher", "dct:publisher"),
+               (v.DCAT + "theme", "dcat:theme"), (v.DCT + "spatial", "dct:spatial"),
+               (v.DCT + "temporal", "dct:temporal"))
+
+
+def dataset_record(index: Index, node, default_language: str = "id", findings=None) -> dict:
+    """The dataset record for one dcat:Dataset node; MappingError when it has no title.
+
+    ``findings`` (a ``harvesters.normalise.Findings``) turns on tolerant reading: values the strict
+    lookups cannot map are read by the shared normaliser, or kept as extras with a warning; a
+    distribution without a URL is kept as one without ``url`` for the shared rules to report; the
+    node's IRI stands in for a missing dct:identifier; missing recommended properties are warned about.
+    """
     record = {}
     title, titles = _texts(index, node, "title", default_language)
     if not title or not title.strip():
         raise MappingError("the dataset has no dct:title", "title")
     record["title"] = title.strip()[:500]
     notes, notes_translated = _texts(index, node, "description", default_language)
+    if findings is not None and notes:
+        notes = findings.text(notes, "notes")
     _put(record, title_translated=titles, notes=notes, notes_translated=notes_translated)
     identifier = index.first(node, v.DCT + "identifier")
     _put(record, identifier=identifier.value.strip()[:500] if identifier is not None else None)
-    _put(record, issued=_date(index.first(node, v.DCT + "issued")),
-         modified=_date(index.first(node, v.DCT + "modified")))
+    if findings is not None and "identifier" not in record and not isinstance(node, BlankNode):
+        record["identifier"] = node.value[:500]
+    for field in ("issued", "modified"):
+        term = index.first(node, v.DCT + field)
+        found = _date(term)
+        if found is None and term is not None and findings is not None:
+            found = findings.date(term.value, field)
+        _put(record, **{field: found})
     version = index.first(node, v.DCAT + "version") or index.first(node, v.OWL + "versionInfo")
     _put(record, version=version.value[:100] if version is not None else None, tags=_keywords(index, node))
-    _put(record, theme=_codes(index.objects(node, v.DCAT + "theme"), v.theme_code))
-    frequency = _codes(index.objects(node, v.DCT + "accrualPeriodicity"), v.frequency_code)
+    themes = index.objects(node, v.DCAT + "theme")
+    frequencies = index.objects(node, v.DCT + "accrualPeriodicity")
+    languages = index.objects(node, v.DCT + "language")
+    if findings is None:
+        _put(record, theme=_codes(themes, v.theme_code))
+        frequency = _codes(frequencies, v.frequency_code)
+        _put(record, frequency=frequency[0] if frequency else None,
+             language=_codes(languages, v.language_code))
+    else:
+        _put(record, theme=findings.themes([_label(index, t) for t in themes]),
+             frequency=findings.frequency(_label(index, frequencies[0])) if frequencies else None,
+             language=findings.languages([t.value for t in languages]))
     access = _codes(index.objects(node, v.DCT + "accessRights"), v.access_level)
-    _put(record, frequency=frequency[0] if frequency else None, access_level=access[0] if access else None)
-    _put(record, language=_codes(index.objects(node, v.DCT + "language"), v.language_code))
+    _put(record, access_level=access[0] if access else None)
     _put(record, landing_page=_url(index.first(node, v.DCAT + "landingPage")),
          url=_url(index.first(node, v.RDFS + "seeAlso")))
     _put(record, publisher=_agent(index, index.first(node, v.DCT + "publisher")))
@@ -199,13 +229,28 @@ def dataset_record(index: Index, node, default_language: str = "id") -> dict:
     _put(record, spatial=list(dict.fromkeys(code for code in spatial if code)))
     start, end = _temporal(index, node)
     _put(record, temporal_start=start, temporal_end=end if not start or not end or end >= start else None)
-    resources = [_resource(index, d, default_language) for d in index.objects(node, v.DCAT + "distribution")]
+    resources = [_resource(index, d, default_language, findings, n)
+                 for n, d in enumerate(index.objects(node, v.DCAT + "distribution"))]
     _put(record, resources=[r for r in resources if r])
     _lift_license(record)
     licence = index.first(node, v.DCT + "license")
     if "license_id" not in record and licence is not None and v.license_id(licence.value):
         record["license_id"] = v.license_id(licence.value)
+    elif "license_id" not in record and licence is not None and findings is not None:
+        _put(record, license_id=findings.licence(_label(index, licence)))
+    if findings is not None:
+        for predicate, name in RECOMMENDED:
+            if not index.objects(node, predicate):
+                findings.warn(name, f"DCAT-AP recommends {name}; the source gives none")
     return record
+
+
+def _label(index: Index, term) -> str:
+    """A term as text to look up: a literal's value, or an IRI (or a blank node's label, if it has one)."""
+    if isinstance(term, BlankNode):
+        label = index.first(term, v.SKOS + "prefLabel") or index.first(term, v.RDFS + "label")
+        return label.value if label is not None else ""
+    return term.value
 
 
 def _put(record: dict, **fields) -> None:
@@ -213,11 +258,14 @@ def _put(record: dict, **fields) -> None:
     record.update({k: value for k, value in fields.items() if value not in (None, "", [], {})})
 
 
-def _resource(index: Index, node, default_language: str) -> dict | None:
+def _resource(index: Index, node, default_language: str, findings=None, n: int = 0) -> dict | None:
     access = _url(index.first(node, v.DCAT + "accessURL"))
     download = _url(index.first(node, v.DCAT + "downloadURL"))
     if not (access or download):
-        return None
+        if findings is None:
+            return None
+        written = index.first(node, v.DCAT + "accessURL") or index.first(node, v.DCAT + "downloadURL")
+        return {"url": written.value if written is not None else None}
     resource = {"url": access or download}
     name, names = _texts(index, node, "title", default_language)
     description, descriptions = _texts(index, node, "description", default_language)
@@ -225,7 +273,7 @@ def _resource(index: Index, node, default_language: str) -> dict | None:
          description_translated=descriptions)
     if access and download:  # with only a download URL, that URL already is ``url``
         resource["download_url"] = download
-    _resource_format(index, node, resource)
+    _resource_format(index, node, resource, findings, f"resources.{n}")
     size = index.first(node, v.DCAT + "byteSize")
     try:
         resource["size"] = max(0, int(float(size.value))) if size is not None else None
@@ -237,7 +285,10 @@ def _resource(index: Index, node, default_language: str) -> dict | None:
         if algorithm is not None and value is not None:
             resource["hash"] = f"{v.tail(algorithm.value, v.CHECKSUM_ALGORITHM) or algorithm.value}:{value.value}"[:200]
     licence = index.first(node, v.DCT + "license")
-    _put(resource, license_id=v.license_id(licence.value) if licence is not None else None,
+    known = v.license_id(licence.value) if licence is not None else None
+    if known is None and licence is not None and findings is not None:
+        known = findings.licence_id(_label(index, licence))
+    _put(resource, license_id=known,
          language=_codes(index.objects(node, v.DCT + "language"), v.language_code),
          issued=_date(index.first(node, v.DCT + "issued")), modified=_date(index.first(node, v.DCT + "modified")))
     if licence is not None and "license_id" not in resource:
@@ -245,9 +296,17 @@ def _resource(index: Index, node, default_language: str) -> dict | None:
     return {k: value for k, value in resource.items() if value is not None}
 
 
-def _resource_format(index: Index, node, resource: dict) -> None:
+def _resource_format(index: Index, node, resource: dict, findings=None, path: str = "") -> None:
     fmt = index.first(node, v.DCT + "format")
     media = index.first(node, v.DCAT + "mediaType")
+    if findings is not None:
+        if fmt is not None:
+            label = index.first(fmt, v.RDFS + "label")
+            label = label.value if label is not None else v.format_label(fmt.value) or _label(index, fmt)
+            _put(resource, format=findings.format(label, f"{path}.format"))
+        if media is not None:
+            _put(resource, mimetype=findings.media_type(media.value, f"{path}.mimetype"))
+        return
     if fmt is not None:
         label = v.format_label(fmt.value) or (fmt.value if isinstance(fmt, Literal) else fmt.value.rsplit("/", 1)[-1])
         label = index.first(fmt, v.RDFS + "label").value if index.first(fmt, v.RDFS + "label") is not None else label

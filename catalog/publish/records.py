@@ -1,4 +1,4 @@
-"""What the catalog publishes: active, public datasets, read from the store page by page."""
+"""What the catalog publishes: active, public datasets with sound records, read from the store page by page."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -42,10 +42,10 @@ def count(catalog, since=None, organization=None) -> int:
 def page(catalog, number: int, per_page: int, since=None, organization=None, newest_first=False) -> list[dict]:
     """One page (1-based) of published datasets, in id order, or newest change first."""
     order = (datasets.c.modified.desc(), datasets.c.id) if newest_first else (datasets.c.id,)
-    query = (select(datasets.c.data).where(*_filters(since, organization)).order_by(*order)
+    query = (select(datasets.c.id, datasets.c.data).where(*_filters(since, organization)).order_by(*order)
              .limit(per_page).offset((number - 1) * per_page))
     with catalog.store.reading() as tx:
-        return [dict(row.data) for row in tx.conn.execute(query)]
+        return list(tx.screened(tx.conn.execute(query)))
 
 
 def every(catalog, since=None, organization=None) -> Iterator[dict]:
@@ -56,10 +56,10 @@ def every(catalog, since=None, organization=None) -> Iterator[dict]:
                  .order_by(datasets.c.id).limit(BATCH))
         with catalog.store.reading() as tx:
             rows = tx.conn.execute(query).all()
+            sound = list(tx.screened(rows))
         if not rows:
             return
-        for row in rows:
-            yield dict(row.data)
+        yield from sound
         last = rows[-1].id
 
 

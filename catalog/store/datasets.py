@@ -4,12 +4,13 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
+from catalog.errors import Quarantined
 from catalog.store.common import can_name_a_row, looks_like_id, now, row_by_key
-from catalog.tables import datasets, organizations, resources, search_outbox
+from catalog.tables import datasets, organizations, quarantine, resources, search_outbox
 
 # Built once: the API's hottest query, a dataset with its organization, by id or by name.
 _WITH_ORGANIZATION = (
-    select(datasets.c.data, organizations.c.data.label("organization"))
+    select(datasets.c.id, datasets.c.data, organizations.c.data.label("organization"))
     .join(organizations, organizations.c.id == datasets.c.organization_id)
 )
 _BY_ID = _WITH_ORGANIZATION.where(datasets.c.id == bindparam("key"))
@@ -31,16 +32,23 @@ class DatasetQueries:
 
 
     def get_dataset(self, key: str) -> dict | None:
-        """The stored record of the dataset with id or name ``key``, or None."""
+        """The stored record of the dataset with id or name ``key``, or None; Quarantined when it is unsound."""
         row = self.dataset_row(key)
-        return dict(row.data) if row else None
+        return self._one(row, key) if row else None
 
     def dataset_with_organization(self, key: str) -> tuple[dict, dict] | None:
-        """The record of the dataset with id or name ``key`` and its organization's record, or None."""
+        """The record of the dataset with id or name ``key`` and its organization's record, or None;
+        Quarantined when the dataset's record is unsound."""
         if not can_name_a_row(key):
             return None
         row = self.conn.execute(_BY_ID if looks_like_id(key) else _BY_NAME, {"key": key}).first()
-        return (dict(row.data), dict(row.organization)) if row else None
+        return (self._one(row, key), dict(row.organization)) if row else None
+
+    def _one(self, row, key: str) -> dict:
+        record = self.sound(row.id, row.data)
+        if record is None:
+            raise Quarantined(key)
+        return record
 
     def datasets_by_remote_ids(self, source_id: str, remote_ids: Iterable[str], *, for_update: bool = False) -> dict:
         """The rows harvested from ``source_id`` under any of ``remote_ids``, keyed by remote id."""
@@ -102,6 +110,7 @@ class DatasetQueries:
         if listed:
             self.conn.execute(insert(resources), listed)
         self.enqueue_index(i["record"]["id"] for i in items)
+        self.quarantine_release(row["dataset_id"] for row in replaced)
 
     @staticmethod
     def _columns(record, organization_id, revision, provenance, stamp) -> dict:
@@ -123,7 +132,7 @@ class DatasetQueries:
         return self.conn.execute(select(resources.c.dataset_id).where(resources.c.id == resource_id)).scalar()
 
     def iter_datasets(self, *, states: Iterable[str] = ("active",), batch: int = 500) -> Iterator[dict]:
-        """Every dataset record in the given states, in id order, fetched ``batch`` at a time."""
+        """Every sound dataset record in the given states, in id order, fetched ``batch`` at a time."""
         last = ""
         while True:
             rows = self.conn.execute(
@@ -134,18 +143,17 @@ class DatasetQueries:
             ).all()
             if not rows:
                 return
-            for row in rows:
-                yield dict(row.data)
+            yield from self.screened(rows)
             last = rows[-1].id
 
     def datasets_by_ids(self, ids: Iterable[str]) -> dict[str, dict]:
-        """The records with the given ids that exist, keyed by id."""
+        """The sound records with the given ids that exist, keyed by id."""
         ids = list(ids)
         found = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for row in self.conn.execute(select(datasets.c.id, datasets.c.data).where(datasets.c.id.in_(chunk))):
-                found[row.id] = dict(row.data)
+            rows = self.conn.execute(select(datasets.c.id, datasets.c.data).where(datasets.c.id.in_(chunk)))
+            found.update((record["id"], record) for record in self.screened(rows))
         return found
 
     def count_datasets(self, *, states: Iterable[str] = ("active",)) -> int:
@@ -156,19 +164,23 @@ class DatasetQueries:
     def searchable_stamps(self) -> dict[str, str]:
         """``{id: metadata_modified}`` of every active, public dataset: what the search index should hold."""
         stamp = datasets.c.data["metadata_modified"].as_string()
-        query = select(datasets.c.id, stamp).where(datasets.c.state == "active", datasets.c.private.is_(False))
+        query = select(datasets.c.id, stamp).where(
+            datasets.c.state == "active", datasets.c.private.is_(False),
+            datasets.c.id.not_in(select(quarantine.c.dataset_id)))
+        if self.conn.dialect.name == "sqlite":  # SQLite keeps JSON as text: a damaged row must not fail the query
+            query = query.where(func.json_valid(datasets.c.data) == 1)
         return {row[0]: row[1] for row in self.conn.execute(query)}
 
     def searchable_datasets(self, batch: int = 1000) -> Iterator[list[dict]]:
-        """Every active, public dataset record, in batches ordered by id."""
+        """Every sound active, public dataset record, in batches ordered by id."""
         query = (
-            select(datasets.c.data)
+            select(datasets.c.id, datasets.c.data)
             .where(datasets.c.state == "active", datasets.c.private.is_(False))
             .order_by(datasets.c.id)
             .execution_options(yield_per=batch)
         )
         for part in self.conn.execute(query).partitions(batch):
-            yield [dict(row.data) for row in part]
+            yield list(self.screened(part))
 
     def enqueue_index(self, dataset_ids: Iterable[str]) -> None:
         """Record in the outbox that these datasets must be (re-)indexed."""

@@ -5,11 +5,12 @@ Server-rendered Jinja with one stylesheet and no script; every asset is served b
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import BadHost, HTTPException
 
 from catalog.config import setting
 from catalog.errors import CatalogError
-from catalog.web import i18n, security, text
+from catalog.web import i18n, limits, security, text
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
@@ -36,6 +37,7 @@ def _error_page(status: int, message: str):
     titles = {
         400: _("Permintaan tidak dapat dipahami"),
         404: _("Halaman tidak ditemukan"),
+        429: _("Terlalu banyak permintaan; coba lagi sebentar lagi"),
         500: _("Terjadi kesalahan pada server"),
         503: _("Layanan sedang tidak tersedia"),
     }
@@ -59,6 +61,13 @@ def _handle_catalog_error(error: CatalogError):
     return _error_page(error.status, error.message if error.status < 500 else "")
 
 
+def _handle_too_many(error: RateLimitExceeded):
+    page, status = _error_page(429, _("Anda mengirim terlalu banyak permintaan dalam waktu singkat."))
+    response = current_app.make_response((page, status))
+    response.headers["Retry-After"] = str(limits.retry_after())
+    return response
+
+
 def _handle_server_error(error):
     if request.path.startswith("/api/"):
         return error
@@ -68,12 +77,14 @@ def _handle_server_error(error):
 
 
 def init_app(app) -> None:
-    """Register the pages, languages, security headers and error pages on ``app``."""
+    """Register the pages, languages, security headers, rate limits and error pages on ``app``."""
     from catalog.web import datasets, organizations, search  # noqa: F401  (their routes join bp)
 
     i18n.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     app.context_processor(_template_helpers)
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(RateLimitExceeded, _handle_too_many)
     app.register_error_handler(500, _handle_server_error)
     app.register_blueprint(bp)

@@ -113,7 +113,7 @@ def resource_preview(name: str, resource_id: str):
     try:
         table = preview.build(
             resource, max_bytes=config["PREVIEW_MAX_BYTES"], timeout=config["PREVIEW_TIMEOUT"],
-            allowed_hosts={h.strip().lower() for h in config["PREVIEW_ALLOWED_HOSTS"].split(",") if h.strip()},
+            allowed_hosts=preview.allowed_targets(config["PREVIEW_ALLOWED_HOSTS"]),
         )
     except preview.PreviewError as problem:
         current_app.logger.info("no preview of %s/%s: %s", name, resource_id, problem)

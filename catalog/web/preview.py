@@ -1,8 +1,8 @@
 """Resource previews: the first rows of a CSV or XLSX file as a table, built safely.
 
 The file is fetched with a size cap and a time limit, never from loopback, link-local or private
-addresses unless the operator lists the host in ``PREVIEW_ALLOWED_HOSTS``, and each redirect hop
-is checked the same way. XLSX is read by openpyxl in read-only mode after the archive's unpacked
+addresses unless the operator lists the host and port in ``PREVIEW_ALLOWED_HOSTS``, and each
+redirect hop is checked the same way. XLSX is read by openpyxl in read-only mode after the archive's unpacked
 size is checked, so a zip bomb is refused before it is opened.
 """
 
@@ -58,16 +58,39 @@ def preview_format(resource: dict) -> str | None:
     return None
 
 
-def check_target(url: str, allowed_hosts: set[str]) -> None:
-    """Refuse URLs that are not http(s) or that resolve to a non-public address (unless allowed)."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def allowed_targets(setting: str) -> frozenset[str]:
+    """``PREVIEW_ALLOWED_HOSTS`` as ``host:port`` strings: ``host:8080`` allows that port, a bare host 80 and 443."""
+    found = set()
+    for entry in setting.split(","):
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        parts = urlsplit(f"//{entry}")
+        try:
+            ports = [parts.port] if parts.port else list(DEFAULT_PORTS.values())
+        except ValueError:
+            raise ValueError(f"PREVIEW_ALLOWED_HOSTS: {entry!r} is not host or host:port") from None
+        found.update(f"{parts.hostname}:{port}" for port in ports)
+    return frozenset(found)
+
+
+def check_target(url: str, allowed_hosts: frozenset[str] | set[str]) -> None:
+    """Refuse URLs that are not http(s) or resolve to a non-public address, unless their ``host:port`` is allowed."""
     parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise PreviewError("refused", f"not an http(s) URL: {url[:200]}")
     host = parts.hostname.lower()
-    if host in allowed_hosts:
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        raise PreviewError("refused", f"not a valid port: {url[:200]}") from None
+    if f"{host}:{port}" in allowed_hosts:
         return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)}
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
     except (socket.gaierror, UnicodeError) as error:
         raise PreviewError("unreachable", f"cannot resolve {host}: {error}") from None
     for address in addresses:

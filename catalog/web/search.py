@@ -3,15 +3,19 @@
 URL parameters: ``q``, one or more of each facet field (``organization``, ``groups``, ``tags``,
 ``res_format``, ``license_id``, ``region``, ``theme``, ``frequency``), ``sort`` and ``page``.
 They become CKAN ``package_search`` parameters for ``Catalog.search_datasets``; filter values
-are quoted there, so visitor text never reaches the query syntax raw.
+are quoted there, so visitor text never reaches the query syntax raw. A request may choose at most
+``MAX_FILTERS`` filter values, and the page stays linear in the size of its URL: the chips that
+remove one filter are buttons of one form that carries the URL's parameters once, not links that
+each repeat them.
 """
 
 import json
 
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalog.errors import SearchQueryError, SearchUnavailable
+from catalog.errors import BadRequest, SearchQueryError, SearchUnavailable
 from catalog.web import bp, catalog, i18n, text
 
 ROWS = 20
@@ -34,6 +38,8 @@ SORTS = {
 }
 DEFAULT_SORT = next(iter(SORTS))
 FACET_LIMIT = 10
+MAX_FILTERS = 20
+REMOVE = "remove"
 
 
 def _quoted(value: str) -> str:
@@ -41,12 +47,17 @@ def _quoted(value: str) -> str:
 
 
 def selected_filters(args) -> list[tuple[str, str]]:
-    """The (facet field, value) pairs chosen in the URL, in facet order, without empty values."""
+    """The (facet field, value) pairs chosen in the URL, in facet order, without empty values or repeats.
+
+    More than ``MAX_FILTERS`` of them is a BadRequest: each adds a clause to the query and a chip to the page.
+    """
     found = []
     for field in FACETS:
         for value in dict.fromkeys(args.getlist(field)):
             if value.strip():
                 found.append((field, value))
+    if len(found) > MAX_FILTERS:
+        raise BadRequest(_("Terlalu banyak filter: paling banyak %(limit)s dalam satu pencarian.", limit=MAX_FILTERS))
     return found
 
 
@@ -122,12 +133,27 @@ def facet_groups(facets: dict, args, organizations: dict, language: str) -> list
 
 
 def chips(args, organizations: dict, language: str) -> list[dict]:
-    """The chosen filters as removable chips."""
+    """The chosen filters as chips; each is a button whose ``remove`` value (``field:value``) names its filter."""
     return [
         {"title": FACETS[field], "label": value_label(field, value, organizations, language),
-         "url": _url_with(args, remove=(field, value))}
+         "remove": f"{field}:{value}"}
         for field, value in selected_filters(args)
     ]
+
+
+def kept_parameters(args) -> list[tuple[str, str]]:
+    """Every (name, value) of the URL that the chips' form carries over, each once: all but ``page`` and ``remove``."""
+    return [(key, value) for key in args if key not in {"page", REMOVE} for value in args.getlist(key)]
+
+
+def without_removed(args) -> str:
+    """The search URL for ``args`` without the filters its ``remove`` values name (and without ``page``)."""
+    gone = {tuple(item.split(":", 1)) for item in args.getlist(REMOVE) if ":" in item}
+    params = {}
+    for key, value in kept_parameters(args):
+        if (key, value) not in gone:
+            params.setdefault(key, []).append(value)
+    return url_for("web.search", **params)
 
 
 def pagination(args, count: int, **link) -> dict:
@@ -152,6 +178,8 @@ def organizations_by_name() -> dict:
 @bp.get("/dataset")
 def search():
     """Search datasets: results with highlighted snippets, facets, chips and pages."""
+    if REMOVE in request.args:
+        return redirect(without_removed(request.args), code=303)
     language = i18n.current_language()
     organizations = organizations_by_name()
     status, error, found = 200, None, {"count": 0, "results": [], "facets": {}}
@@ -177,7 +205,7 @@ def search():
         facets=facet_groups(found["facets"], request.args, organizations, language),
         chips=chips(request.args, organizations, language), pagination=pagination(request.args, found["count"]),
         sorts=SORTS, sort=params["sort"],
-        hidden=selected_filters(request.args),
+        hidden=selected_filters(request.args), kept=kept_parameters(request.args),
     )
     return page, status
 
