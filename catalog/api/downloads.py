@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, redirect, send_file
 
 from catalog import files
-from catalog.api import http
+from catalog.api import http, uploads
 from catalog.api.permissions import can_read
 from catalog.errors import NotFound
 
