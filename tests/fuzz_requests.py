@@ -382,10 +382,11 @@ def _action_path(draw, name: str) -> str:
 
 
 @st.composite
-def action_request(draw, surface: Surface, state: State) -> FuzzRequest:
-    """Any action (or a name that is none), with fuzzed parameters in the query string or the body."""
-    name = draw(st.one_of(st.sampled_from(sorted(surface.actions)), st.sampled_from(sorted(surface.actions)),
-                          hostile_text()))
+def action_request(draw, surface: Surface, state: State, name: str | None = None) -> FuzzRequest:
+    """Action ``name``, else any action (or a name that is none), with fuzzed parameters in the query or body."""
+    if name is None:
+        name = draw(st.one_of(st.sampled_from(sorted(surface.actions)), st.sampled_from(sorted(surface.actions)),
+                              hostile_text()))
     write = name not in surface.read_only
     params = draw(params_for(surface.actions.get(name, ()), state, write=write))
     identity = draw(st.sampled_from(IDENTITIES))
@@ -432,7 +433,8 @@ def _record_write(draw, surface, state) -> FuzzRequest:
     else:
         params = draw(mutated({"id": draw(known(state.organizations)),
                                "username": draw(known(state.users)), "role": "member"}, 1))
-    identity = draw(st.sampled_from(("editor", "editor", "other_editor", "sysadmin", "anonymous")))
+    allowed = "sysadmin" if name.startswith("organization_") else "editor"  # the role that may, most often
+    identity = draw(st.sampled_from((allowed, allowed, allowed, "other_editor", "sysadmin", "anonymous")))
     text = json.dumps(params, allow_nan=True).encode()
     return FuzzRequest(identity, "POST", _action_path(draw, name), [("Content-Type", "application/json")], text,
                        label=f"action:{name}")
@@ -482,9 +484,13 @@ def _path_value(draw, variable: str, choices: tuple, state: State, rule: str) ->
 
 
 @st.composite
-def page_request(draw, surface: Surface, state: State) -> FuzzRequest:
-    """Any route of the app with its path filled from known records or hostile text, and hostile query and headers."""
-    rule, methods, choices = draw(st.sampled_from(surface.rules))
+def page_request(draw, surface: Surface, state: State, rule: str | None = None) -> FuzzRequest:
+    """Route ``rule``, else any route of the app, its path filled from known records or hostile text, with
+    hostile query and headers."""
+    if rule is None:
+        rule, methods, choices = draw(st.sampled_from(surface.rules))
+    else:
+        rule, methods, choices = next(found for found in surface.rules if found[0] == rule)
     values = {}
     if "/resource/" in rule and draw(st.booleans()):
         values["name"], values["resource_id"] = draw(known(state.resources, ("kasus-dbd", "missing")))
@@ -554,10 +560,19 @@ def read_request(draw, state: State) -> FuzzRequest:
     return FuzzRequest(identity, draw(st.sampled_from(("GET", "GET", "GET", "HEAD"))), target, headers, label=label)
 
 
+def sweep(surface: Surface) -> list[tuple[str, str]]:
+    """One (kind, target) per route and per action, so that a run reaches each at least once."""
+    return [("page", rule) for rule, _, _ in surface.rules] + [("action", name) for name in surface.actions]
+
+
 @st.composite
-def request_strategy(draw, surface: Surface, state: State) -> FuzzRequest:
+def request_strategy(draw, surface: Surface, state: State, target: tuple[str, str] | None = None) -> FuzzRequest:
     """One request: a hostile page request, an action with fuzzed parameters or a hostile body, a mutated
-    record write, an upload, or a plain read of what the instance holds (to render what the writes stored)."""
+    record write, an upload, or a plain read of what the instance holds (to render what the writes stored).
+    ``target`` (from ``sweep``) fixes the route or action."""
+    if target is not None:
+        kind, name = target
+        return draw(page_request(surface, state, name) if kind == "page" else action_request(surface, state, name))
     kind = draw(st.sampled_from(("page", "page", "page", "read", "read", "action", "action", "raw", "write", "write",
                                  "upload")))
     if kind == "read":

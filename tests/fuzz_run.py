@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 
 from tests.builders import make_dataset, make_organization
-from tests.fuzz_requests import FuzzRequest, State, Surface, request_strategy
+from tests.fuzz_requests import FuzzRequest, State, Surface, request_strategy, sweep
 
 CANARY = "kasus-dbd"
 TRACEBACK = re.compile(rb"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+|__debugger__")
@@ -355,13 +355,13 @@ class Fuzzer:
 
     # -- the run -----------------------------------------------------------------------------------
 
-    def _pass(self, budget: int, pass_seed: int) -> None:
+    def _pass(self, budget: int, pass_seed: int, target: tuple[str, str] | None = None) -> None:
         @settings(max_examples=budget, database=None, deadline=None, phases=[Phase.generate],
                   suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, print_blob=False)
         @seed(pass_seed)
         @given(st.data())
         def one(data):
-            request = data.draw(request_strategy(self.surface, self.state))
+            request = data.draw(request_strategy(self.surface, self.state, target))
             if self.report.requests >= self._target:
                 return
             status, _, body = self.check(request)
@@ -373,7 +373,8 @@ class Fuzzer:
         one()
 
     def run(self, count: int, run_seed: int) -> Report:
-        """Send ``count`` fuzzed requests drawn from ``run_seed``, then check that the instance still serves."""
+        """Send ``count`` fuzzed requests drawn from ``run_seed`` (first one to each route and action, while
+        ``count`` allows), then check that the instance still serves."""
         self.report, self._target = Report(seed=run_seed), count
         root, werkzeug_log = logging.getLogger(), logging.getLogger("werkzeug")
         old_level = werkzeug_log.level
@@ -381,6 +382,8 @@ class Fuzzer:
         werkzeug_log.setLevel(logging.WARNING)
         started = time.monotonic()
         try:
+            for target in sweep(self.surface)[:count]:
+                self._pass(1, run_seed, target)
             pass_seed = run_seed
             while self.report.requests < count:
                 before = self.report.requests

@@ -18,7 +18,7 @@ from tests.fuzz_requests import IDENTITIES, Surface
 from tests.fuzz_run import FUZZ_SETTINGS, Fuzzer, populate, serve
 
 FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "20250601"))
-FUZZ_COUNT = int(os.environ.get("FUZZ_COUNT", "1500"))
+FUZZ_COUNT = int(os.environ.get("FUZZ_COUNT", "2000"))
 
 
 @pytest.fixture
