@@ -107,3 +107,15 @@ def test_a_catalog_page_number_that_no_database_offset_can_hold_is_a_400(client,
         response = client.get(f"/catalog.{key}?page={page}")
         assert response.status_code == 400, (key, page, response.get_data()[:200])
         assert "page: must be a whole number" in response.json["error"]
+
+
+def test_a_url_with_a_lone_surrogate_is_refused_by_field_not_crashed(client, world):
+    from tests.builders import make_organization
+
+    body = make_organization(name="fuzz-url", url="\udf68\ud9a1")
+    response = _post(client, world, "organization_create", body, user="root")
+    assert response.status_code == 409, response.get_data()[:300]
+    assert "url" in response.json["error"]
+    dataset = make_dataset(name="fuzz-url", resources=[{"name": "x", "url": "https://data.invalid/\ud800.csv"}])
+    response = _post(client, world, "package_create", dataset)
+    assert response.status_code == 409 and "resources.0.url" in response.json["error"]
