@@ -187,10 +187,10 @@ def deep_json(depth: int) -> bytes:
 
 RAW_BODIES = (
     b"", b"   ", b"null", b"[]", b"\"text\"", b"42", b"{", b"{\"id\": }", b"{'id': 'x'}", b"\xff\xfe{\x00}\x00",
-    b"\xef\xbb\xbf{\"id\": \"kasus-dbd\"}", b"{\"rows\": Infinity}", b"{\"rows\": NaN}", b"{\"rows\": -Infinity}",
+    b"\xef\xbb\xbf{\"id\": \"penduduk\"}", b"{\"rows\": Infinity}", b"{\"rows\": NaN}", b"{\"rows\": -Infinity}",
     b"{\"rows\": 1e999}", b"{\"limit\": 1" + b"0" * 5000 + b"}", b"{\"id\": \"\\ud800\"}", b"{\"id\": \"\\u0000\"}",
     b"[" * 100_000 + b"]" * 100_000, deep_json(5000), deep_json(200), b"{\"a\":1,\"a\":2}",
-    b"{\"id\": \"kasus-dbd\"}" * 3, b"\x00" * 64, b"id=kasus-dbd&id=penduduk", b"--x\r\n\r\n--x--",
+    b"{\"id\": \"penduduk\"}" * 3, b"\x00" * 64, b"id=penduduk&id=terminal", b"--x\r\n\r\n--x--",
 )
 
 
