@@ -332,6 +332,9 @@ class Fuzzer:
             ok = status == 200 and (b'"success":true' in body or target == "/healthz")
             if not ok:
                 detail = logged or error or body[:200].decode("utf-8", "replace")
+                if "package_show" in target:  # what became of the dataset, as a sysadmin sees it
+                    seen = self.exchange(FuzzRequest("sysadmin", "GET", target))[2][-300:]
+                    detail += f" (as sysadmin: {seen.decode('utf-8', 'replace')})"
                 self.report.failures.append(Failure("stopped serving", probe, status, detail, str(self.number)))
 
     def learn(self, request: FuzzRequest, status: int | None, body: bytes) -> None:
