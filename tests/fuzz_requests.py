@@ -57,6 +57,7 @@ FILENAMES = (
     "data.csv", "../../../etc/passwd", "..", ".", "", "a/b/c.csv", "C:\\boot.ini", "data.csv\x00.html",
     "dáta ünïcode.csv", "x" * 300 + ".csv", "index.html", "image.svg", ".htaccess", "nul", "a;b=c.csv",
 )
+ANY_VARIABLE = re.compile(r"<any\(([^)]*)\):([a-z_]+)>")  # a route variable with a fixed set of values
 FORMATS = ("CSV", "XLSX", "PDF", "JSON", "HTML", "SVG", "XML", "ZIP", "", "csv", "EXE", "A" * 200)
 
 
@@ -75,7 +76,7 @@ class FuzzRequest:
         """A short, printable description to reproduce the request."""
         body = self.body[:limit].decode("utf-8", "backslashreplace")
         more = f" (+{len(self.body) - limit} bytes)" if len(self.body) > limit else ""
-        headers = "; ".join(f"{k}: {v[:80]}" for k, v in self.headers)
+        headers = "; ".join(f"{k}: {v[:80]}" for k, v in self.headers if v is not None)
         return f"[{self.identity}] {self.method} {self.target[:limit]} | {headers} | body: {body!r}{more}"
 
 
@@ -93,7 +94,8 @@ class Surface:
 
         rules = []
         for rule in app.url_map.iter_rules():
-            choices = {name: tuple(sorted(getattr(conv, "items", ()))) for name, conv in rule._converters.items()}
+            choices = {found[2]: tuple(sorted(item.strip(" '\"") for item in found[1].split(",")))
+                       for found in ANY_VARIABLE.finditer(rule.rule)}
             rules.append((rule.rule, tuple(sorted(rule.methods - {"HEAD", "OPTIONS"})), choices))
         rules.sort()
         actions = {name: tuple((p.name, p.type) for p in found.params) for name, found in sorted(ACTIONS.items())}

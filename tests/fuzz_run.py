@@ -1,7 +1,8 @@
 """Sends seeded, fuzzed requests to a served catalog through a real socket and checks every answer.
 
-Properties, per answer: no 5xx, no Python traceback in the body, an answer at all (no reset, no
-hang), and a body that parses when it claims JSON, XML, Turtle or RDF/XML. Every ``check_every``
+Properties, per answer: no 5xx, no Python traceback in the body, no error logged behind a 4xx, an
+answer at all (no reset, no hang), and a body that parses when it claims JSON, XML, Turtle or
+RDF/XML. Every ``check_every``
 requests and at the end: ``/healthz`` answers 200 and a known dataset's ``package_show`` succeeds.
 429 (rate limited) is an accepted answer. Errors the app logs while a request is in flight are
 attached to it, so a failure names its exception and the project line that raised it.
@@ -48,7 +49,7 @@ RDF_TYPES = {"text/turtle": pyoxigraph.RdfFormat.TURTLE, "application/rdf+xml": 
 
 @dataclass
 class Failure:
-    kind: str  # 5xx, traceback, no answer, malformed, stopped serving
+    kind: str  # 5xx, traceback, no answer, malformed, logged error, stopped serving
     request: FuzzRequest
     status: int | None
     detail: str
