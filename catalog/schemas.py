@@ -331,6 +331,11 @@ def text_is_clean(doc) -> bool:
     return True
 
 
+def escape_bad_characters(text: str) -> str:
+    """``text`` with every character that cannot be stored written as its escape (``\\udcff``, ``\\x00``)."""
+    return _BAD_CHAR.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def text_errors(doc, path=()):
     """Yield (dotted path, message) for every string in ``doc`` (keys included) that cannot be stored.
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from catalog import files, indexing, schemas, soundness
+from catalog import files, indexing, links, schemas, soundness
 from catalog.accounts import Accounts
 from catalog.config import setting
 from catalog.diff import diff
@@ -21,7 +21,7 @@ from catalog.store import Store, StoreTx, isoformat, new_id, now
 
 log = logging.getLogger(__name__)
 
-SYSTEM_FIELDS = ("id", "state", "metadata_created", "metadata_modified", "harvest")
+SYSTEM_FIELDS = ("id", "uri", "state", "metadata_created", "metadata_modified", "harvest")
 NAME_TAKEN = "That URL is already in use."
 
 
@@ -196,6 +196,33 @@ class Catalog:
         with self.store.reading() as tx:
             return tx.list_organizations()
 
+    def find_organizations(self, q: str = "") -> list[dict]:
+        """Active organizations whose name or title (in any language) holds every word of ``q``, by name.
+
+        Words match case- and accent-insensitively, and as the start of a word ("pendid" finds
+        "Dinas Pendidikan"); an empty ``q`` gives every active organization.
+        """
+        from catalog.search.analysis import words
+
+        wanted = words(q)
+        found = []
+        for organization in self.list_organizations():
+            texts = [organization["name"], organization.get("title") or "",
+                     *(organization.get("title_translated") or {}).values()]
+            have = {w for text in texts for w in words(text.replace("-", " "))}
+            if all(any(h.startswith(w) for h in have) for w in wanted):
+                found.append(organization)
+        return found
+
+    def published_counts(self) -> dict[str, int]:
+        """How many active, public datasets each active organization (by name) publishes, counted in the store.
+
+        One grouped query, no search engine: what pages show when search is unavailable.
+        """
+        with self.store.reading() as tx:
+            by_id = tx.organization_dataset_counts()
+            return {o["name"]: by_id.get(o["id"], 0) for o in tx.list_organizations()}
+
     def create_organization(self, data: dict, actor: str) -> dict:
         """Validate and store a new organization."""
         record = schemas.with_encoded_urls(_clean(data, drop=("id", "state", "created")), "organization")
@@ -337,16 +364,17 @@ class Catalog:
         return {"id": row.id, "name": row.name, "state": row.state, "metadata_created": isoformat(row.created)}
 
     def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None,
-                 **resources) -> dict:
+                 checked: bool = False, **resources) -> dict:
         """The validated record to store: input without system fields, plus ids and timestamps.
 
-        ``organizations`` caches organization rows by key across the records of one transaction;
+        ``organizations`` caches organization rows by key across the records of one transaction.
+        ``checked`` says the record already passed ``harvested_errors``, the same schema check.
         ``resources`` may name ``created`` (resource ids the server chose) and ``uploaded`` (resources
         whose file the upload path has just stored), see ``_own_resources``.
         """
         record = schemas.with_encoded_urls(_clean(data, drop=SYSTEM_FIELDS), "dataset")
         _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
-        errors = schemas.validate(record, "dataset")
+        errors = {} if checked else schemas.validate(record, "dataset")
         renamed = existing and "name" not in errors and record.get("name") != existing["name"]
         if renamed and tx.name_taken(record.get("name", "")):
             errors["name"] = [NAME_TAKEN]
@@ -360,8 +388,12 @@ class Catalog:
             raise ValidationError(dict(sorted(errors.items())))
         stamp = isoformat(now())
         _own_resources(record.get("resources", []), (existing or {}).get("resources") or [], stamp, **resources)
+        record_id = existing["id"] if existing else new_id()
+        # The IRI is minted once; a record stored before minting keeps the IRI it was always published under.
+        base = links.stable_base(self.config) if existing else links.base_url(self.config)
         record.update(
-            id=existing["id"] if existing else new_id(),
+            id=record_id,
+            uri=(existing or {}).get("uri") or links.dataset_uri(base, record_id),
             owner_org=organization.name,
             state=existing["state"] if existing else "active",
             metadata_created=(existing or {}).get("metadata_created", stamp),
@@ -430,18 +462,55 @@ class Catalog:
             tx.add_revision("harvest_source", record["id"], "withdraw", actor, record)
         return record
 
+    def harvest_jobs(self, source: str | None = None, limit: int = 20, *, entries: bool = False) -> list[dict]:
+        """The newest harvest jobs (of the source with id or name ``source``, or of all), newest first.
+
+        Each job has its ``report``: errors and warnings grouped by (path, message) with counts and
+        example remote ids; with ``entries``, also every per-record ``errors`` and ``warnings`` entry.
+        """
+        source_id = self.get_source(source)["id"] if source else None
+        with self.store.reading() as tx:
+            return [self._job_details(tx, job, entries) for job in tx.list_jobs(source_id, limit=limit)]
+
+    def harvest_job(self, job_id: str, *, entries: bool = True) -> dict:
+        """One harvest job with its report (and, with ``entries``, every per-record entry); NotFound otherwise."""
+        with self.store.reading() as tx:
+            job = tx.get_job(job_id) if looks_like_id(job_id) else None
+            if job is None:
+                raise NotFound(f"Harvest job not found: {job_id}")
+            return self._job_details(tx, job, entries)
+
+    @staticmethod
+    def _job_details(tx: StoreTx, job: dict, entries: bool) -> dict:
+        job["report"] = {kind: tx.job_report(job["id"], kind) for kind in ("errors", "warnings")}
+        if entries:
+            job.update({kind: tx.job_entries(job["id"], kind) for kind in ("errors", "warnings")})
+        return job
+
     def save_source_cache(self, key: str, validators: dict) -> None:
         """Keep the HTTP validators (ETag, Last-Modified) of a source's documents for the next run."""
         with self.store.writing() as tx:
             row = tx.source_row(key, for_update=True)
             tx.update_source({**row.data, "http_cache": validators})
 
+    def harvested_errors(self, data: dict, source: dict) -> dict[str, list[str]]:
+        """Why a harvested dataset dict could not be written for ``source``: ``{path: [messages]}``, empty if it can.
+
+        The same check ``write_harvested`` makes, run where each record is mapped so that one bad
+        record is refused alone instead of failing the batch it would be written in.
+        """
+        record = schemas.with_encoded_urls(_clean({**data, "owner_org": source["organization"]}, drop=SYSTEM_FIELDS),
+                                           "dataset")
+        _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
+        return schemas.validate(record, "dataset")
+
     def write_harvested(self, entries: list[dict], actor: str) -> None:
         """Create or update harvested datasets in one transaction, each with its revision.
 
         Each entry holds ``data`` (the dataset dict), ``source`` (the source record), ``remote_id``,
-        ``content_hash`` and ``harvest`` (provenance). The dataset is found by (source, remote id)
-        only, so another source's dataset is never touched; a new dataset whose name is taken gets a
+        ``content_hash`` and ``harvest`` (provenance), and ``checked`` when ``harvested_errors`` found
+        nothing wrong with ``data`` (the schema check is then not repeated). The dataset is found by
+        (source, remote id) only, so another source's dataset is never touched; a new dataset whose name is taken gets a
         deterministic distinct one. A ValidationError rolls back the whole batch. The batch is read
         and written with a few multi-row statements per source, not a few per dataset.
         """
@@ -467,7 +536,8 @@ class Catalog:
             data = {**entry["data"], "owner_org": source["organization"],
                     "name": row.name if row else names[entry["remote_id"]]}
             existing = self._existing(row) if row else None
-            record = self._prepare(tx, data, existing=existing, organizations=organizations)
+            record = self._prepare(tx, data, existing=existing, organizations=organizations,
+                                   checked=entry.get("checked", False))
             record.update(state="active", harvest=entry["harvest"])
             number = latest.get(row.id, 0) + 1 if row else 1
             revisions.append((record["id"], number, "update" if row else "create", record))

@@ -117,6 +117,16 @@ harvest_errors = Table(
     Column("message", Text, nullable=False),
 )
 
+harvest_warnings = Table(
+    "harvest_warnings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", ID, ForeignKey("harvest_jobs.id"), nullable=False, index=True),
+    Column("remote_id", Text),
+    Column("path", Text),
+    Column("message", Text, nullable=False),
+)
+
 datasets = Table(
     "datasets",
     metadata,
@@ -129,6 +139,7 @@ datasets = Table(
     Column("data", JSON, nullable=False),
     Column("created", DateTime, nullable=False),
     Column("modified", DateTime, nullable=False, index=True),
+    Column("updated", String(40), index=True),  # the publisher's modified, else the record time: "recently updated"
     Column("source_id", ID, ForeignKey("harvest_sources.id")),
     Column("remote_id", String(500)),
     Column("content_hash", String(64)),

@@ -82,6 +82,7 @@ def page_types(records: dict) -> dict[str, str]:
         "dataset": f"/dataset/{dengue['name']}",
         "preview": f"/dataset/{dengue['name']}/resource/{csv_id}/preview",
         "organizations": "/organization",
+        "organizations-search": "/organization?q=pendidikan",
         "organization": "/organization/dispendik",
         "not-found": "/dataset/tidak-ada",
     }

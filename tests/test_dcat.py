@@ -23,7 +23,7 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 SITE = Site(url="https://data.malangkota.go.id", organizations={o["name"]: o for o in AGENCIES},
             regions=schemas.region_names())
 # Fields that belong to one catalog and are not carried by DCAT-AP (see docs/dcat.md).
-LOCAL_FIELDS = {"id", "name", "owner_org", "state", "private", "metadata_created", "metadata_modified", "harvest",
+LOCAL_FIELDS = {"id", "uri", "name", "owner_org", "state", "private", "metadata_created", "metadata_modified", "harvest",
                 "unit", "groups", "extras"}
 
 
@@ -33,6 +33,7 @@ def to_rdflib(triples) -> Graph:
 
 @pytest.fixture
 def stored(catalog):
+    catalog.config["SITE_URL"] = SITE.url  # the datasets' IRIs are minted under it
     return fill(catalog)
 
 

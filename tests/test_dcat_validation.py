@@ -4,11 +4,15 @@ import json
 
 import pytest
 from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from catalog.dcat import validation
 from tests.conformance import KIT, conformance, official_violations  # noqa: F401  (fixture)
 
 EXAMPLES = sorted(p for p in (KIT / "examples").rglob("*") if p.suffix in {".ttl", ".rdf", ".jsonld", ".nt"})
+# The one official example that is not valid Turtle (the kit's README says so: a "/" in a prefixed name).
+NOT_TURTLE = KIT / "examples" / "dcat-ap-3" / "example-bee-population-dataset-series-combined.ttl"
+NOT_TURTLE_ERROR = "'/' is not allowed at the beginning of a prefix name"
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix spdx: <http://spdx.org/rdf/terms#> . @prefix locn: <http://www.w3.org/ns/locn#> .
@@ -51,14 +55,19 @@ def _compare(graph: Graph, kit) -> tuple[set, set]:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(KIT / "examples")))
 def test_same_verdict_as_the_official_shapes_on_every_example(path, conformance):  # noqa: F811
-    try:
-        graph = validation.load(str(path))
-    except validation.UnreadableDocument:
-        with pytest.raises(Exception):  # noqa: B017  the official tool cannot read it either
-            Graph().parse(path, format="turtle")
+    if path == NOT_TURTLE:
+        with pytest.raises(validation.UnreadableDocument, match=NOT_TURTLE_ERROR):
+            validation.load(str(path))
+        with pytest.raises(BadSyntax, match="expected '.' or '}' or ']' at end of statement"):
+            Graph().parse(path, format="turtle")  # the official tool's parser cannot read it either
         return
+    graph = validation.load(str(path))
     ours, official = _compare(graph, conformance)
     assert ours == official
+
+
+def test_the_unreadable_example_is_the_kit_s_known_one(conformance):  # noqa: F811
+    assert NOT_TURTLE in EXAMPLES
 
 
 @pytest.mark.parametrize("name", list(BROKEN))

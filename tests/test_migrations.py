@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from catalog import db
 from catalog.service import Catalog
-from catalog.tables import metadata, search_outbox
+from catalog.tables import datasets, metadata, search_outbox
 from tests.builders import make_dataset
 
 
@@ -53,6 +53,9 @@ def test_upgrade_from_the_first_migration_keeps_data(config):
     assert catalog.dataset_revisions("data-lama")[0]["actor"] == "user:lama"
     with catalog.store.reading() as tx:
         assert tx.conn.execute(select(search_outbox.c.dataset_id)).scalars().all() == [record["id"]]
+        # the publisher's date is filled in for "recently updated" from the record itself
+        expected = record.get("modified") or record["metadata_modified"]
+        assert tx.conn.execute(select(datasets.c.updated)).scalars().all() == [expected]
     catalog.patch_dataset("data-lama", {"notes": "setelah migrasi"}, actor="test")
     assert [r["revision"] for r in catalog.dataset_revisions("data-lama")] == [1, 2]
     catalog.close()

@@ -32,13 +32,13 @@ def test_catalog_pages_carry_hydra_links(client, stored, monkeypatch):
     response = client.get("/catalog.ttl?page=2")
     assert response.status_code == 200 and response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
-    view = URIRef("http://127.0.0.1:5000/catalog.ttl?page=2")
-    assert graph.value(view, HYDRA.next) == URIRef("http://127.0.0.1:5000/catalog.ttl?page=3")
-    assert graph.value(view, HYDRA.previous) == URIRef("http://127.0.0.1:5000/catalog.ttl?page=1")
+    view = URIRef("http://localhost/catalog.ttl?page=2")
+    assert graph.value(view, HYDRA.next) == URIRef("http://localhost/catalog.ttl?page=3")
+    assert graph.value(view, HYDRA.previous) == URIRef("http://localhost/catalog.ttl?page=1")
     assert graph.value(view, HYDRA.totalItems).toPython() == len(stored)
     assert len(set(graph.subjects(None, DCAT.Dataset))) == 2
     last = Graph().parse(data=client.get("/catalog.ttl?page=3").data, format="turtle")
-    assert last.value(URIRef("http://127.0.0.1:5000/catalog.ttl?page=3"), HYDRA.next) is None
+    assert last.value(URIRef("http://localhost/catalog.ttl?page=3"), HYDRA.next) is None
     assert client.get("/catalog.ttl?page=9").status_code == 404
     assert client.get("/catalog.ttl?page=zero").status_code == 400
 
@@ -48,7 +48,7 @@ def test_modified_since_narrows_the_catalog(client, stored):
     future = client.get("/catalog.ttl?modified_since=2999-01-01T00:00:00Z")
     graph = Graph().parse(data=future.data, format="turtle")
     assert not list(graph.subjects(None, DCAT.Dataset))
-    assert graph.value(URIRef("http://127.0.0.1:5000/catalog.ttl?modified_since=2999-01-01T00%3A00%3A00Z&page=1"),
+    assert graph.value(URIRef("http://localhost/catalog.ttl?modified_since=2999-01-01T00%3A00%3A00Z&page=1"),
                        HYDRA.totalItems).toPython() == 0
     assert client.get("/catalog.ttl?modified_since=yesterday").status_code == 400
 
@@ -65,6 +65,31 @@ def test_one_dataset_by_extension_and_by_accept(client, stored, ext, media):
         node = URIRef(f"http://127.0.0.1:5000/dataset/{stored[0]['id']}")
         assert (node, URIRef("http://purl.org/dc/terms/title"), Literal(stored[0]["title"], lang="id")) in graph
     assert negotiated.headers["Vary"] == "Accept"
+
+
+CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+          "application/signed-exchange;v=b3;q=0.7")
+NEGOTIATION = [
+    ("chrome", CHROME, "text/html"),
+    ("firefox", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ("curl", "*/*", "text/html"),
+    ("wget", "*/*", "text/html"),
+    ("no accept", None, "text/html"),
+    ("rdf only as good as html", "text/turtle, text/html", "text/html"),
+    ("html refused", "text/turtle, text/html;q=0", "text/turtle"),
+    ("turtle client", "text/turtle", "text/turtle"),
+    ("harvester", "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, */*;q=0.1", "text/turtle"),
+    ("rdf/xml client", "application/rdf+xml;q=0.9, text/turtle;q=0.8, text/html;q=0.5", "application/rdf+xml"),
+    ("json-ld before anything", "application/ld+json, */*;q=0.5", "application/ld+json"),
+]
+
+
+@pytest.mark.parametrize("accept,expected", [case[1:] for case in NEGOTIATION], ids=[c[0] for c in NEGOTIATION])
+def test_html_is_the_default_and_rdf_only_when_preferred(client, stored, accept, expected):
+    headers = {"Accept": accept} if accept is not None else {}
+    response = client.get(f"/dataset/{stored[0]['name']}", headers=headers)
+    assert response.status_code == 200 and response.mimetype == expected
+    assert "Accept" in response.headers["Vary"]
 
 
 def test_html_requests_get_the_dataset_page_with_schema_org(client, stored):
@@ -112,7 +137,7 @@ def test_data_json_validates_against_the_dcat_us_reference(client, stored, confo
 def test_sitemap_lists_every_published_dataset(client, stored):
     root = ET.fromstring(client.get("/sitemap.xml").data)
     locations = {e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
-    assert {f"http://127.0.0.1:5000/dataset/{r['name']}" for r in stored} <= locations
+    assert {f"http://localhost/dataset/{r['name']}" for r in stored} <= locations
 
 
 def test_atom_feed_filters_by_organization(client, stored):
@@ -145,3 +170,27 @@ def test_cli_exports_stream_the_catalog(app, runner, stored):
     assert len(set(Graph().parse(data=xml.stdout, format="xml").subjects(None, DCAT.Dataset))) == len(stored)
     data = json.loads(runner("export", "datajson").stdout)
     assert len(data["dataset"]) == len(stored)
+
+
+def test_atom_feed_gives_the_publishers_dates_newest_first(app, client):
+    from tests.builders import make_dataset, make_organization
+
+    catalog = app.extensions["catalog"]
+    catalog.create_organization(make_organization(), actor="test")
+    catalog.create_dataset(make_dataset(name="dbd-2023", title="Kasus DBD 2023", issued="2023-02-01",
+                                        modified="2024-01-28"), actor="test")
+    catalog.create_dataset(make_dataset(name="anggaran", title="Realisasi Anggaran", issued="2025-01-02",
+                                        modified="2025-06-01T08:00:00+07:00"), actor="test")
+    undated = make_dataset(name="pasar", title="Daftar Pasar")
+    undated.pop("modified")
+    undated.pop("issued")
+    pasar = catalog.create_dataset(undated, actor="test")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(client.get("/feeds/datasets.atom").data)
+    entries = [(e.findtext("a:title", namespaces=ns), e.findtext("a:updated", namespaces=ns),
+                e.findtext("a:published", namespaces=ns)) for e in feed.findall("a:entry", ns)]
+    record_time = pasar["metadata_modified"][:19] + "Z"
+    assert entries == [("Daftar Pasar", record_time, None),  # no date from the publisher: the record time
+                       ("Realisasi Anggaran", "2025-06-01T01:00:00Z", "2025-01-02T00:00:00Z"),
+                       ("Kasus DBD 2023", "2024-01-28T00:00:00Z", "2023-02-01T00:00:00Z")]
+    assert feed.findtext("a:updated", namespaces=ns) == record_time

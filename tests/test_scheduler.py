@@ -52,7 +52,7 @@ def test_new_source_is_planned_and_runs_once_when_due(sched_catalog, org, server
     assert scheduler.tick() == ["dinkes"]
     jobs = jobs_of(sched_catalog, source["id"])
     assert [j["status"] for j in jobs] == ["finished"]
-    assert jobs[0]["counts"] == {"added": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 1}
+    assert jobs[0]["counts"] == {"added": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "failed": 1, "warned": 2}
     assert _state(sched_catalog, source["id"]).next_run == planned + dt.timedelta(hours=1)
     assert scheduler.tick() == []
 
@@ -188,3 +188,80 @@ def test_stopping_abandons_a_job_that_outlives_the_grace_period(sched_catalog, o
     assert job["status"] == "abandoned"
     with sched_catalog.store.reading() as tx:
         assert not tx.lease_is_held(source["id"])
+
+
+def _wait(condition, seconds: float = 10.0):
+    done = threading.Event()
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        done.wait(0.05)
+    return False
+
+
+def test_a_runner_that_cannot_be_loaded_is_logged_and_kept_as_a_failed_job(sched_catalog, org, server, caplog):
+    source = add_source(sched_catalog, org, "dinkes", server.url("dinkes.json"), "MANUAL")
+    sched_catalog.config["HARVEST_RUNNER"] = "catalog.no_such_runner:run"
+    dispatcher = InProcess(sched_catalog)
+    dispatcher.submit(source["id"], "dinkes")
+    assert _wait(lambda: jobs_of(sched_catalog, source["id"]))
+    dispatcher.stop(1.0)
+    [job] = jobs_of(sched_catalog, source["id"])
+    assert job["status"] == "failed" and job["started"] is None
+    assert "did not start" in job["message"] and "catalog.no_such_runner" in job["message"]
+    line = next(r for r in caplog.records if "event=job.not_started" in r.getMessage())
+    assert line.levelname == "ERROR" and "source=dinkes" in line.getMessage()
+    assert "catalog.no_such_runner" in line.getMessage()
+    assert source_health(sched_catalog)[0]["failure_streak"] == 1
+
+
+def test_a_source_gone_before_its_job_starts_is_logged(sched_catalog, caplog):
+    dispatcher = InProcess(sched_catalog)
+    missing = new_id()
+    dispatcher.submit(missing, "gone")
+    assert _wait(lambda: "event=job.not_started" in caplog.text)
+    dispatcher.stop(1.0)
+    line = next(r for r in caplog.records if "event=job.not_started" in r.getMessage())
+    assert line.levelname == "ERROR"
+    assert "source=gone" in line.getMessage() and f"Harvest source {missing} not found" in line.getMessage()
+
+
+def test_a_store_failure_before_the_job_starts_is_logged_with_its_cause(sqlite_config, caplog):
+    import sqlite3
+
+    from catalog.service import Catalog
+    from tests.builders import make_organization
+
+    catalog = Catalog.open({**sqlite_config, **TEST_SETTINGS, "SQLITE_BUSY_TIMEOUT": 0.2})
+    catalog.init()
+    org = catalog.create_organization(make_organization(), actor="test")
+    source = add_source(catalog, org, "dinkes", "http://127.0.0.1:9/dinkes.json", "MANUAL")
+    blocker = sqlite3.connect(sqlite_config["DATABASE_URL"].removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        Inline(catalog).submit(source["id"], "dinkes")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    messages = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("event=job.not_started source=dinkes" in m and "database is locked" in m for m in messages)
+    assert any("event=job.unrecorded source=dinkes" in m and "database is locked" in m for m in messages)
+    catalog.close()
+
+
+def test_a_webhook_answering_500_is_logged_as_a_failure_not_as_sent(sched_catalog, org, server, clock, caplog):
+    hook = HttpServer()
+    sched_catalog.config["ALERT_WEBHOOK_URL"] = hook.status("/hook", 500)
+    add_source(sched_catalog, org, "dinkes", server.url("dinkes.json"), "HOURLY")
+    server.broken.add("/dinkes.json")
+    scheduler = Scheduler(sched_catalog, Inline(sched_catalog), clock)
+    scheduler.plan()
+    for _ in range(2):
+        clock.advance(hours=1)
+        scheduler.tick()
+    hook.stop()
+    assert [path for path, _ in hook.hits] == ["/hook"]
+    assert "event=alert.sent" not in caplog.text
+    failed = next(r for r in caplog.records if "event=alert.failed" in r.getMessage())
+    assert failed.levelname == "ERROR"
+    assert "source=dinkes status=500" in failed.getMessage() and "500 INTERNAL SERVER ERROR" in failed.getMessage().upper()

@@ -80,3 +80,12 @@ def test_document_carries_keywords_dates_and_envelope():
     assert doc["bbox"] == {"type": "envelope", "coordinates": [[112.62, -7.97], [112.64, -7.99]]}
     assert doc["stamp"] == record["metadata_modified"]
     assert set(doc) <= set(mapping({})["mappings"]["properties"])
+
+
+def test_recently_updated_sorts_on_the_publishers_date_with_the_record_time_as_fallback():
+    assert to_sort(parse({"sort": "modified desc"})) == [{"updated": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    assert mapping({})["mappings"]["properties"]["updated"] == {"type": "date", "format": "epoch_second"}
+    dated = to_document({**corpus_records()["dbd"], "modified": "2024-01-28"})
+    assert dated["updated"] == dated["modified"] == 1706400000
+    undated = to_document({k: v for k, v in corpus_records()["umkm"].items() if k != "modified"})
+    assert "modified" not in undated and undated["updated"] == undated["metadata_modified"]

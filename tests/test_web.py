@@ -1,6 +1,7 @@
 """The citizen pages through Flask's test client: search, dataset, agency and error pages."""
 
 import re
+import socket
 
 import pytest
 
@@ -287,16 +288,33 @@ def test_a_dataset_only_in_english_is_found_and_shown(client, app, site):
     assert "<h1>Kualitas Udara</h1>" in page(client, "/dataset/air-quality")
 
 
-def test_search_engine_down_gives_a_503_page_and_the_home_page_still_works(client, app, site, monkeypatch):
-    from catalog.errors import SearchUnavailable
+@pytest.fixture
+def search_down(sqlite_config):
+    """The app with the site stored and an Elasticsearch backend on a loopback port where nothing listens."""
+    from catalog.app import create_app
 
-    def down(query):
-        raise SearchUnavailable("index unreachable")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app({**sqlite_config, "SEARCH_URL": f"http://127.0.0.1:{port}", "SEARCH_TIMEOUT": 2.0})
+    app.extensions["catalog"].store.migrate()
+    fill(app.extensions["catalog"])
+    yield app
+    app.extensions["catalog"].close()
 
-    monkeypatch.setattr(app.extensions["catalog"].backend, "search", down)
+
+def test_search_engine_down_gives_a_503_search_page_and_a_home_page_that_says_so(search_down, caplog):
+    client = search_down.test_client()
     html = page(client, "/dataset?q=sekolah", status=503)
-    assert "Pencarian tidak dapat dijalankan: index unreachable" in html
-    assert "0 dataset dari 2 perangkat daerah" in page(client, "/")
+    assert "Pencarian tidak dapat dijalankan: Elasticsearch failed" in html
+    home = page(client, "/")
+    assert "Pencarian sedang tidak tersedia untuk sementara" in home
+    assert "4 dataset dari 2 perangkat daerah" in home
+    assert re.search(r'href="/organization/dispendik">Dinas Pendidikan <span class="count">2</span>', home)
+    assert "0 dataset" not in home
+    assert "home page shown without search: Elasticsearch failed" in caplog.text
+    agencies = page(client, "/organization")
+    assert re.search(r'Dinas Pendidikan</a></h2>\s*<p class="card-meta">2 dataset</p>', agencies)
 
 
 def test_pages_work_without_a_search_backend(sqlite_config):
@@ -309,3 +327,74 @@ def test_pages_work_without_a_search_backend(sqlite_config):
     assert "0 dataset ditemukan" in page(client, "/dataset?q=sekolah")
     assert "<h1>Jumlah Sekolah Dasar per Kecamatan</h1>" in page(client, "/dataset/jumlah-sekolah-dasar")
     app.extensions["catalog"].close()
+
+
+def _search_form(html: str, action: str) -> str:
+    forms = re.findall(r'<form action="' + re.escape(action) + r'" method="get" role="search".*?</form>', html, re.S)
+    assert len(forms) == 1, f"one search form to {action}"
+    return forms[0]
+
+
+def test_the_dataset_page_has_a_labelled_search_box(client, site):
+    form = _search_form(page(client, "/dataset/jumlah-sekolah-dasar"), "/dataset")
+    field = re.search(r'<input id="([^"]+)" name="q" type="search"', form)
+    assert field and f'<label for="{field.group(1)}">Cari dataset lain</label>' in form
+    assert '<button type="submit">Cari</button>' in form
+
+
+def test_the_organization_list_has_a_search_box_that_filters_by_name(client, site):
+    html = page(client, "/organization")
+    form = _search_form(html, "/organization")
+    assert '<label for="organization-q">Cari organisasi</label>' in form
+    assert "Dinas Kesehatan" in html and "Dinas Pendidikan" in html
+
+    found = page(client, "/organization?q=pendid")
+    assert 'value="pendid"' in _search_form(found, "/organization")
+    assert "Dinas Pendidikan" in found and "Dinas Kesehatan" not in found
+    assert "1 organisasi cocok dengan “pendid”." in found
+    assert "dispendik" in page(client, "/organization?q=DISPENDIK")  # the name too, in any case
+    nothing = page(client, "/organization?q=kebudayaan")
+    assert "0 organisasi cocok" in nothing and 'href="/organization/' not in nothing
+    client.set_cookie("lang", "en")
+    assert "Education Office" in page(client, "/organization?q=education")  # and the English title
+
+
+def test_the_organization_search_escapes_its_query(client, site):
+    html = page(client, "/organization?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_dataset_page_shows_the_publishers_dates_and_the_catalog_times_as_such(client, app, site):
+    catalog = app.extensions["catalog"]
+    record = catalog.create_dataset(make_dataset(name="dbd-2023", title="Kasus DBD 2023", issued="2023-02-01",
+                                                 modified="2024-01-28"), actor="test")
+    html = page(client, "/dataset/dbd-2023")
+    header = re.search(r'<p class="card-meta">.*?</p>', html, re.S).group(0)
+    assert 'Terakhir diperbarui <time datetime="2024-01-28">2024-01-28</time>' in header
+    assert record["metadata_modified"][:10] not in header
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(.*?)</td>', html, re.S))
+    assert rows["Tanggal terbit"] == '<time datetime="2023-02-01">2023-02-01</time>'
+    assert rows["Terakhir diperbarui"] == '<time datetime="2024-01-28">2024-01-28</time>'
+    times = re.search(r'<p class="record-times">(.*?)</p>', html, re.S).group(1)
+    assert record["metadata_modified"][:16].replace("T", " ") in times and "waktu katalog" in times
+
+    undated = make_dataset(name="pasar", title="Daftar Pasar")
+    undated.pop("modified")
+    catalog.create_dataset(undated, actor="test")
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(.*?)</td>', page(client, "/dataset/pasar"), re.S))
+    assert rows["Terakhir diperbarui"] == "tidak dinyatakan produsen data"
+
+
+def test_recently_updated_uses_the_publishers_date_and_says_so(client, app, site):
+    catalog = app.extensions["catalog"]
+    catalog.create_dataset(make_dataset(name="dbd-2023", title="Kasus DBD 2023", modified="2024-01-28"),
+                           actor="test")  # recorded last, changed by its publisher long ago
+    html = page(client, "/dataset")
+    assert '<option value="modified desc" selected>Terakhir diperbarui oleh produsen data</option>' in html
+    assert "dataset tanpa tanggal itu memakai waktu katalog terakhir mengubah catatannya" in html
+    order = re.findall(r'<h3 class="card-title"><a href="/dataset/([^"]+)"', html)
+    assert order.index("dbd-2023") > order.index("jumlah-sekolah-dasar")  # 2024-12-31 by its publisher
+    assert 'Diperbarui produsen data: <time datetime="2024-01-28">2024-01-28</time>' in html
+    by_record = page(client, "/dataset?sort=metadata_modified+desc")
+    assert '<option value="metadata_modified desc" selected>Terakhir berubah di katalog</option>' in by_record

@@ -86,14 +86,17 @@ def run_now(name):
     return redirect(url_for("admin.sources"))
 
 
+ENTRIES_SHOWN = 500
+
+
 @bp.get("/job/<job_id>")
 @sysadmin_required
 def job(job_id):
-    with current_app.extensions["catalog"].store.reading() as tx:
-        found = tx.job_with_errors(job_id)
-    if found is None:
+    try:
+        found = current_app.extensions["catalog"].harvest_job(job_id)
+    except NotFound:
         abort(404, f"No harvest job {job_id}")
-    return render_template("admin/job.html", job=found)
+    return render_template("admin/job.html", job=found, limit=ENTRIES_SHOWN)
 
 
 @bp.route("/login", methods=["GET", "POST"])

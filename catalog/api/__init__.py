@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from catalog.api import datasets, http, misc, organizations, resources  # noqa: F401  (registers the actions)
+from catalog.api import datasets, harvest, http, misc, organizations, resources  # noqa: F401  (registers the actions)
 from catalog.api.registry import ACTIONS, Context
 from catalog.errors import BadRequest, CatalogError
 from catalog.schemas import text_errors

@@ -7,8 +7,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template_string, request
+from flask import Blueprint, Response, current_app, render_template_string, request
 
+from catalog import links
 from catalog.api import http, openapi
 
 bp = Blueprint("api_docs", __name__)
@@ -71,7 +72,8 @@ def _static_response(body: str, mimetype: str) -> Response:
 
 @bp.get("/api/openapi.json")
 def openapi_json():
-    response = _static_response(json.dumps(openapi.spec(), ensure_ascii=False), "application/json")
+    spec = {**openapi.spec(), "servers": [{"url": links.base_url(current_app.config)}]}
+    response = _static_response(json.dumps(spec, ensure_ascii=False), "application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

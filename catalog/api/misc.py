@@ -1,6 +1,6 @@
 """Site-wide actions: status_show, help_show, license_list, tag_list, format_autocomplete."""
 
-from catalog import __version__
+from catalog import __version__, links
 from catalog.api.datasets import organizations_by_name, visible_records
 from catalog.api.licenses import LICENSES
 from catalog.api.registry import ACTIONS, action, as_int, as_text, required
@@ -14,7 +14,7 @@ def status_show(ctx, params):
     """Return the site's name, version and settings that clients check (CKAN's ``ckan_version`` included)."""
     config = ctx.catalog.config
     return {
-        "site_title": config["SITE_TITLE"], "site_url": config["SITE_URL"], "site_description": "",
+        "site_title": config["SITE_TITLE"], "site_url": links.base_url(config), "site_description": "",
         "ckan_version": CKAN_VERSION, "catalog_version": __version__, "error_emails_to": None,
         "locale_default": config["DEFAULT_LANGUAGE"], "extensions": ["scheming_datasets", "dcat"],
     }

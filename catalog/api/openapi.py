@@ -87,6 +87,18 @@ def _result_schemas(records: dict) -> dict:
     package = _obj(dataset_props, ["id", "name", "title", "state", "type", "owner_org", "organization", "tags",
                                    "num_tags", "resources", "num_resources", "metadata_created", "metadata_modified"])
     facet_items = _obj({"name": text, "display_name": text, "count": integer}, ["name", "display_name", "count"])
+    harvest_groups = {"type": "array", "items": _obj(
+        {"path": nullable_text, "message": text, "count": integer, "examples": {"type": "array", "items": text}},
+        ["path", "message", "count", "examples"])}
+    harvest_entries = {"type": "array", "items": _obj(
+        {"remote_id": nullable_text, "path": nullable_text, "message": text}, ["remote_id", "path", "message"])}
+    harvest_job = _obj({
+        "id": text, "source": text, "status": text, "dry_run": boolean, "created": nullable_text,
+        "started": nullable_text, "finished": nullable_text, "message": nullable_text,
+        "counts": {"type": "object", "additionalProperties": integer},
+        "report": _obj({"errors": harvest_groups, "warnings": harvest_groups}, ["errors", "warnings"]),
+        "errors": harvest_entries, "warnings": harvest_entries,
+    }, ["id", "source", "status", "dry_run", "counts", "message", "report"])
     return {
         "Package": package, "ResourceDict": resource, "OrganizationDict": organization,
         "PackageList": {"type": "array", "items": {"$ref": REF + "Package"}},
@@ -100,6 +112,8 @@ def _result_schemas(records: dict) -> dict:
             "search_facets": {"type": "object", "additionalProperties": _obj(
                 {"title": text, "items": {"type": "array", "items": facet_items}}, ["title", "items"])},
         }, ["count", "results", "facets", "search_facets"]),
+        "HarvestJob": harvest_job,
+        "HarvestJobList": {"type": "array", "items": {"$ref": REF + "HarvestJob"}},
         "Status": _obj({"ckan_version": text, "site_title": text, "site_url": text}, ["ckan_version"]),
         "Member": _obj({"capacity": text, "group_id": text}, ["capacity"]),
         "Text": text,

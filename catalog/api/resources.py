@@ -1,6 +1,7 @@
 """Resource actions: resource_show and resource_create/update/patch/delete, with file uploads."""
 
 from catalog import files as catalog_files
+from catalog import links
 from catalog.api import packages, uploads
 from catalog.api.datasets import load_dataset
 from catalog.api.permissions import check_dataset_write, check_read
@@ -39,7 +40,7 @@ def _with_upload(ctx, resource: dict, dataset: dict) -> tuple[dict, set]:
         limit=config["UPLOAD_MAX_SIZE"],
     )
     filename = fields.pop("filename")
-    site = config["SITE_URL"].rstrip("/")
+    site = links.base_url(config)
     fields["url"] = f"{site}/dataset/{dataset['name']}/resource/{resource['id']}/download/{filename}"
     return {**resource, **fields, "name": resource.get("name") or filename}, {resource["id"]}
 

@@ -42,6 +42,14 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+def _site(config: dict, site):
+    """``site``, after saying on stderr which base URL links use when SITE_URL is not set (there is no request)."""
+    if not config.get("SITE_URL"):
+        click.echo(f"SITE_URL is not set: links in this export start with {site.url} "
+                   "(set CATALOG_SITE_URL to the catalog's public address)", err=True)
+    return site
+
+
 @click.group("export")
 def export():
     """Write the whole catalog to stdout."""
@@ -60,7 +68,7 @@ def dcat(state, fmt):
 
     catalog = state.catalog
     counts = {"left_out": 0}
-    site = site_from_config(state.config, records.organizations_by_name(catalog))
+    site = _site(state.config, site_from_config(state.config, records.organizations_by_name(catalog)))
     stream = _progress(records.every(catalog), records.count(catalog))
     with _reader_may_stop():
         stream_catalog(stream, site, format_key(fmt), sys.stdout.buffer, on_problem=_reporter(counts))
@@ -79,7 +87,7 @@ def datajson(state):
 
     catalog = state.catalog
     counts = {"left_out": 0}
-    site = site_from_config(state.config, records.organizations_by_name(catalog))
+    site = _site(state.config, site_from_config(state.config, records.organizations_by_name(catalog)))
     stream = _progress(records.every(catalog), records.count(catalog))
     with _reader_may_stop():
         for chunk in mapping.chunks(stream, site, on_problem=_reporter(counts)):

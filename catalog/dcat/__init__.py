@@ -11,11 +11,15 @@ from catalog.dcat.writer import Site, dataset_triples
 
 
 def site_from_config(config: dict, organizations: dict | None = None) -> Site:
-    """The publishing site described by the settings (SITE_URL, SITE_TITLE, DEFAULT_LANGUAGE)."""
+    """The publishing site described by the settings (SITE_TITLE, DEFAULT_LANGUAGE) with the links' base URL.
+
+    The base is SITE_URL, or the current request's own address when SITE_URL is empty (see ``catalog.links``).
+    """
+    from catalog import links
     from catalog.schemas import region_names
 
-    return Site(url=config["SITE_URL"].rstrip("/"), title=config["SITE_TITLE"], language=config["DEFAULT_LANGUAGE"],
-                organizations=organizations or {}, regions=region_names())
+    return Site(url=links.base_url(config), title=config["SITE_TITLE"], language=config["DEFAULT_LANGUAGE"],
+                organizations=organizations or {}, regions=region_names(), iri_base=links.stable_base(config))
 
 
 def problems(record: dict, site: Site) -> list[str]:

@@ -127,28 +127,73 @@ def _text(triples: Iterable, output=None, turtle: bool = True):
     return sink.getvalue() if output is None else None
 
 
+# How deep RDF/XML elements may nest (DCAT documents need about ten levels), and how many links
+# ``Index.reach`` follows from a dataset.
+MAX_XML_DEPTH = 1000
+MAX_DEPTH = 64
+# How deep JSON-LD may nest (DCAT documents need about ten levels).
+MAX_JSON_DEPTH = 256
+
+
 class UnsafeXml(ValueError):
     """An XML document declares a DTD or entities, or is not well-formed."""
 
 
 def check_xml(data: bytes) -> None:
-    """Refuse XML that declares a DTD or entities (billion laughs, XXE) or is not well-formed: UnsafeXml."""
+    """Refuse XML that declares a DTD or entities (billion laughs, XXE), nests elements deeper than
+    ``MAX_XML_DEPTH`` (the RDF/XML parser's time grows with the square of the depth), or is not
+    well-formed: UnsafeXml."""
+    depth = 0
     try:
-        for _event, element in iterparse(io.BytesIO(data), forbid_dtd=True):
-            element.clear()
+        for event, element in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                depth += 1
+                if depth > MAX_XML_DEPTH:
+                    raise UnsafeXml(f"RDF/XML refused: elements nested deeper than {MAX_XML_DEPTH} levels")
+            else:
+                depth -= 1
+                element.clear()
     except DefusedXmlException as error:
         raise UnsafeXml(f"RDF/XML refused: it declares a DTD or entities ({error.__class__.__name__})") from None
     except ParseError as error:
         raise UnsafeXml(f"RDF/XML is not well-formed: {error}") from None
 
 
+class UnsafeJson(ValueError):
+    """A JSON-LD document nests deeper than the JSON-LD parser can safely follow."""
+
+
+def check_json(data: bytes) -> None:
+    """Refuse JSON-LD nested deeper than ``MAX_JSON_DEPTH``: UnsafeJson.
+
+    The JSON-LD parser's time grows with the square of the nesting depth, and a few thousand levels
+    overflow its stack, which ends the whole process. Text that is not JSON is left to the parser to
+    report.
+    """
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        raise UnsafeJson(f"JSON-LD refused: nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError:
+        return
+    todo = [(document, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise UnsafeJson(f"JSON-LD refused: nested deeper than {MAX_JSON_DEPTH} levels")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
 def read(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> list:
-    """Every triple of a document as pyoxigraph quads (named graphs merged); RDF/XML is checked first
-    (UnsafeXml). Raises SyntaxError when the document is unreadable.
+    """Every triple of a document as pyoxigraph quads (named graphs merged); RDF/XML and JSON-LD are
+    checked first (UnsafeXml, UnsafeJson). Raises SyntaxError when the document is unreadable.
     JSON-LD remote contexts are never fetched.
     """
     if rdf_format == RdfFormat.RDF_XML:
         check_xml(data)
+    elif rdf_format == RdfFormat.JSON_LD:
+        check_json(data)
     with gc_paused():
         return list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False))
 
@@ -170,7 +215,8 @@ _RDFLIB_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.RDF_XML: "xml", RdfForm
 def read_tolerant(data: bytes, rdf_format: RdfFormat, base_iri: str | None = None) -> Reading:
     """Every triple of a document, reading past what real publishers get wrong.
 
-    RDF/XML is checked for DTDs and entities first (UnsafeXml), whatever parser then reads it. The
+    RDF/XML is checked for DTDs, entities and depth, JSON-LD for depth, first (UnsafeXml, UnsafeJson),
+    whatever parser then reads it. The
     strict parser is tried first; when it refuses the document, pyoxigraph's lenient mode (which
     accepts IRIs with spaces or brackets), then rdflib (which also accepts RDF/XML elements with both a
     resource and text, and literals with lone surrogate escapes). rdflib's IRIs are percent-encoded
@@ -179,6 +225,8 @@ def read_tolerant(data: bytes, rdf_format: RdfFormat, base_iri: str | None = Non
     can read the document."""
     if rdf_format == RdfFormat.RDF_XML:
         check_xml(data)
+    elif rdf_format == RdfFormat.JSON_LD:
+        check_json(data)
     try:
         with gc_paused():
             return Reading(list(parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=False)))
@@ -344,11 +392,14 @@ class Index:
 
     def reach(self, root) -> list[tuple]:
         """(node, predicates leading to it) for ``root`` and, recursively, the described nodes it points
-        to, except other datasets and catalogs."""
+        to, except other datasets and catalogs, down to ``MAX_DEPTH`` links (a deeper chain, which no
+        DCAT description needs, would cost memory in the square of its depth)."""
         seen, out, todo = {root}, [], [(root, ())]
         while todo:
             subject, via = todo.pop()
             out.append((subject, via))
+            if len(via) >= MAX_DEPTH:
+                continue
             for predicate, objects in self.by_subject.get(subject, {}).items():
                 for obj in objects:
                     if obj not in seen and obj in self.by_subject and not any(

@@ -22,14 +22,16 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 class Site:
     """What the mapping needs to know about the publishing catalog."""
 
-    url: str = "http://127.0.0.1:5000"
+    url: str = "http://127.0.0.1:5000"  # base of links: SITE_URL, or the request's own address
     title: str = "Portal Satu Data Kota Malang"
     language: str = "id"
     organizations: dict = field(default_factory=dict)  # name -> organization record, for default publishers
     regions: dict = field(default_factory=dict)  # Kemendagri code -> {"name", "level", "parent"}
+    iri_base: str = ""  # names records stored before IRIs were minted (SITE_URL or the old default); url if empty
 
     def dataset_iri(self, record: dict) -> str:
-        return f"{self.url}/dataset/{record['id']}"
+        """The IRI minted when the record was first stored, else the one it has always had under ``iri_base``."""
+        return record.get("uri") or f"{self.iri_base or self.url}/dataset/{record['id']}"
 
     @property
     def catalog_iri(self) -> str:

@@ -39,9 +39,14 @@ def count(catalog, since=None, organization=None) -> int:
         return tx.conn.execute(query).scalar_one()
 
 
+
+
 def page(catalog, number: int, per_page: int, since=None, organization=None, newest_first=False) -> list[dict]:
-    """One page (1-based) of published datasets, in id order, or newest change first."""
-    order = (datasets.c.modified.desc(), datasets.c.id) if newest_first else (datasets.c.id,)
+    """One page (1-based) of published datasets, in id order, or most recently updated first.
+
+    "Updated" is the publisher's ``modified`` date, or the catalog's record time for a dataset without one.
+    """
+    order = (datasets.c.updated.desc().nulls_last(), datasets.c.id) if newest_first else (datasets.c.id,)
     query = (select(datasets.c.id, datasets.c.data).where(*_filters(since, organization)).order_by(*order)
              .limit(per_page).offset((number - 1) * per_page))
     with catalog.store.reading() as tx:

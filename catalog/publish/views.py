@@ -5,6 +5,7 @@ import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from catalog import links
 from catalog.dcat import site_from_config
 from catalog.dcat.documents import catalog_page, dataset_document, page_url_maker
 from catalog.dcat.graph import FORMATS
@@ -17,7 +18,7 @@ PER_PAGE = 100
 MAX_PAGE = 1_000_000
 FEED_SIZE = 50
 RDF_TYPES = {media: key for key, (_, media) in FORMATS.items()}
-NEGOTIABLE = [*RDF_TYPES, "text/html"]
+NEGOTIABLE = ["text/html", *RDF_TYPES]  # HTML first: it wins every tie, so */* gets the page
 
 
 def _catalog():
@@ -33,9 +34,11 @@ def _log_problems(record: dict, problems: list[str]) -> None:
 
 
 def rdf_format_for(accept) -> str | None:
-    """The RDF format key (ttl, rdf, jsonld) an Accept header prefers over HTML, or None.
+    """The RDF format key (ttl, rdf, jsonld) an Accept header prefers over HTML by its q-values, or None.
 
     The one place content negotiation is decided; an HTML dataset page can call it to hand RDF requests over.
+    HTML is the default: ``*/*`` (curl, wget, link checkers), no Accept at all, and an RDF type only as good
+    as HTML all get the page. Werkzeug's parser weighs q-values and specificity.
     """
     best = accept.best_match(NEGOTIABLE)
     return RDF_TYPES.get(best)
@@ -64,8 +67,7 @@ def catalog_document(key: str):
     found = records.page(_catalog(), number, PER_PAGE, since)
     if number > 1 and not found:
         raise NotFound(f"There is no page {number}")
-    make_url = page_url_maker(f"{current_app.config['SITE_URL'].rstrip('/')}/catalog.{key}",
-                              {"modified_since": since_text})
+    make_url = page_url_maker(f"{links.base_url(current_app.config)}/catalog.{key}", {"modified_since": since_text})
     body = catalog_page(found, _site(), key, page=number, per_page=PER_PAGE, total=total, page_url=make_url,
                         on_problem=_log_problems)
     return _rdf(body, key)
@@ -108,14 +110,15 @@ def sitemap():
 
 @bp.get("/feeds/datasets.atom")
 def datasets_feed():
-    """The most recently changed datasets (``organization`` narrows to one agency)."""
+    """The most recently updated datasets by the publisher's date (``organization`` narrows to one agency)."""
     organization = request.args.get("organization") or None
     if organization:
         _catalog().get_organization(organization)
     found = records.page(_catalog(), 1, FEED_SIZE, organization=organization, newest_first=True)
     site = _site()
     title = site.title + (f" — {organization}" if organization else "")
-    return Response(feeds.atom(found, site, request.url, title), mimetype="application/atom+xml")
+    feed_url = site.url + request.full_path.rstrip("?")
+    return Response(feeds.atom(found, site, feed_url, title), mimetype="application/atom+xml")
 
 
 @bp.errorhandler(BadRequest)

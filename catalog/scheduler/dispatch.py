@@ -47,8 +47,8 @@ class InProcess:
                 self._queued.discard(source_id)
                 self._current = source_id
             try:
-                run_scheduled(self.catalog, source_id)
-            except Exception:  # already logged as job.crashed; the thread keeps serving other sources
+                run_scheduled(self.catalog, source_id, name)
+            except Exception:  # run_scheduled logged it as job.crashed; the thread serves the next source
                 pass
             finally:
                 with self._lock:
@@ -73,7 +73,10 @@ class Inline:
         self.catalog = catalog
 
     def submit(self, source_id: str, name: str) -> None:
-        run_scheduled(self.catalog, source_id)
+        try:
+            run_scheduled(self.catalog, source_id, name)
+        except Exception:  # run_scheduled logged it as job.crashed; the tick goes on with the next due source
+            pass
 
     def active(self) -> set[str]:
         return set()
@@ -94,7 +97,7 @@ class RedisQueue:
         self.job_timeout = job_timeout
 
     def submit(self, source_id: str, name: str) -> None:
-        job = self.queue.enqueue("catalog.scheduler.jobs.run_queued", source_id, job_timeout=self.job_timeout,
+        job = self.queue.enqueue("catalog.scheduler.jobs.run_queued", source_id, name, job_timeout=self.job_timeout,
                                  description=f"harvest {name}", result_ttl=3600, failure_ttl=7 * 86400)
         events.emit("job.enqueued", source=name, queue_job=job.id)
 

@@ -49,12 +49,21 @@ def source_health(catalog) -> list[dict]:
 
 
 def _send_webhook(url: str, payload: dict) -> None:
-    """POST ``payload`` to the operator's webhook: bounded in time, no redirects, failures only logged."""
+    """POST ``payload`` to the operator's webhook: bounded in time, no redirects, failures only logged.
+
+    Only a 2xx answer counts as sent; any other status (a 5xx, a redirect, a 4xx) is a failure with that status.
+    """
     try:
         response = httpx.post(url, json=payload, timeout=WEBHOOK_TIMEOUT, follow_redirects=False)
-        events.emit("alert.sent", source=payload["source"], status=response.status_code)
     except httpx.HTTPError as error:
-        events.emit("alert.failed", source=payload["source"], error=error.__class__.__name__)
+        events.emit("alert.failed", logging.ERROR, source=payload["source"],
+                    error=f"{error.__class__.__name__}: {error}")
+        return
+    if response.is_success:
+        events.emit("alert.sent", source=payload["source"], status=response.status_code)
+    else:
+        events.emit("alert.failed", logging.ERROR, source=payload["source"], status=response.status_code,
+                    error=f"the webhook answered {response.status_code} {response.reason_phrase}")
 
 
 def check_alerts(catalog) -> list[str]:

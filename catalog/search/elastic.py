@@ -11,12 +11,12 @@ from catalog.config import setting
 from catalog.errors import SearchQueryError, SearchUnavailable
 from catalog.search import All, And, Not, Or, Phrase, Query, Range, Results
 from catalog.search.analysis import read_synonyms
-from catalog.search.records import DATES, KEYWORDS, flatten
+from catalog.search.records import DATES, KEYWORDS, UPDATED, flatten
 
 TEXT_WEIGHTS = {"title": 4.0, "tags_text": 2.5, "notes": 1.0, "other": 0.8}
 FIELD_TARGETS = {"text": tuple(TEXT_WEIGHTS), "title": ("title",), "notes": ("notes",)}
 SORTS = {"metadata_modified": "metadata_modified", "metadata_created": "metadata_created",
-         "title_string": "title_sort", "name": "name"}
+         "modified": UPDATED, "title_string": "title_sort", "name": "name"}  # modified: the publisher's, else the record's
 
 
 def mapping(synonyms: dict[tuple, list[tuple]]) -> dict:
@@ -27,7 +27,7 @@ def mapping(synonyms: dict[tuple, list[tuple]]) -> dict:
     properties = {field: dict(text) for field in TEXT_WEIGHTS}
     properties.update({field: {"type": "keyword"} for field in ("id", "stamp", *KEYWORDS)})
     properties["title_sort"] = {"type": "keyword", "normalizer": "folded"}
-    properties.update({field: {"type": "date", "format": "epoch_second"} for field in DATES})
+    properties.update({field: {"type": "date", "format": "epoch_second"} for field in (*DATES, UPDATED)})
     properties["bbox"] = {"type": "geo_shape"}
     return {
         "settings": {"analysis": {

@@ -17,9 +17,9 @@ from catalog.errors import SearchQueryError, SearchUnavailable
 from catalog.search import Query, Results
 from catalog.search import tantivy_query as compiler
 from catalog.search.analysis import analyzer_for
-from catalog.search.records import DATES, KEYWORDS, TEXT, flatten
+from catalog.search.records import DATES, KEYWORDS, TEXT, UPDATED, flatten
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the "updated" sort field
 WRITER_HEAP = 64_000_000
 FACET_SIZE_ALL = 10_000  # also the per-segment count, so facet counts are exact
 REBUILD_THREADS = 2
@@ -43,6 +43,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(field, fast=True, tokenizer_name="raw")
     for field in DATES:
         builder.add_integer_field(field, indexed=True, fast=True)
+    builder.add_integer_field(UPDATED, indexed=False, fast=True)
     for field in compiler.BBOX:
         builder.add_float_field(field, indexed=True, fast=True)
     return builder.build()
@@ -141,7 +142,7 @@ class EmbeddedBackend:
         for field in KEYWORDS:
             for value in flat[field]:
                 doc.add_text(field, value)
-        for field in DATES:
+        for field in (*DATES, UPDATED):
             if flat[field] is not None:
                 doc.add_integer(field, flat[field])
         if flat["bbox"]:

@@ -21,7 +21,7 @@ KEYWORD_FIELDS = {
 DATE_FIELDS = {"metadata_modified", "metadata_created", "issued", "modified", "temporal_start", "temporal_end"}
 FIELDS = TEXT_FIELDS | KEYWORD_FIELDS | DATE_FIELDS
 FACETS = ("organization", "tags", "res_format", "license_id", "groups", "frequency", "region", "theme")
-SORT_FIELDS = {"score", "metadata_modified", "metadata_created", "title_string", "name"}
+SORT_FIELDS = {"score", "metadata_modified", "metadata_created", "modified", "title_string", "name"}
 PARAMS = {
     "q", "fq", "fq_list", "sort", "rows", "start", "facet", "facet.field", "facet.limit", "facet.mincount",
     "ext_bbox", "include_private", "include_drafts", "include_deleted",

@@ -11,6 +11,8 @@ KEYWORDS = (
     "spatial", "region", "theme", "language", "access_level",
 )
 DATES = ("metadata_modified", "metadata_created", "issued", "modified", "temporal_start", "temporal_end")
+# What "recently updated" sorts by: the publisher's own modified date, or the catalog's record time without one.
+UPDATED = "updated"
 
 
 @cache
@@ -68,6 +70,7 @@ def flatten(record: dict) -> dict:
     }
     for field in DATES:
         doc[field] = epoch(record[field]) if record.get(field) else None
+    doc[UPDATED] = doc["modified"] if doc["modified"] is not None else doc["metadata_modified"]
     return doc
 
 

@@ -18,7 +18,7 @@ FUZZY_MIN_LENGTH = 6
 FUZZY_WEIGHT = 0.3
 BBOX = ("bbox_west", "bbox_south", "bbox_east", "bbox_north")
 SORT_FIELDS = {"metadata_modified": "metadata_modified", "metadata_created": "metadata_created",
-               "title_string": "title_sort", "name": "name"}
+               "modified": "updated", "title_string": "title_sort", "name": "name"}  # modified: the publisher's, else the record's
 
 
 def order(query: Query):

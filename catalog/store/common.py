@@ -47,3 +47,13 @@ def row_by_key(conn, table, key: str, *, for_update: bool = False):
     if for_update:
         query = query.with_for_update()
     return conn.execute(query).first()
+
+
+def updated_key(record: dict) -> str | None:
+    """When the dataset was last updated, as sortable ISO text: the publisher's ``modified`` as
+    written, else the catalog's ``metadata_modified``; None when neither is usable text."""
+    for field in ("modified", "metadata_modified"):
+        value = record.get(field)
+        if isinstance(value, str) and 4 <= len(value) <= 40 and value.isascii() and value.isprintable():
+            return value
+    return None

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from catalog.errors import Quarantined
-from catalog.store.common import can_name_a_row, looks_like_id, now, row_by_key
+from catalog.store.common import can_name_a_row, looks_like_id, now, row_by_key, updated_key
 from catalog.tables import datasets, organizations, quarantine, resources, search_outbox
 
 # Built once: the API's hottest query, a dataset with its organization, by id or by name.
@@ -122,6 +122,7 @@ class DatasetQueries:
             "revision": revision,
             "data": record,
             "modified": stamp,
+            "updated": updated_key(record),
             **provenance,
         }
 

@@ -2,10 +2,13 @@
 
 import datetime as dt
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 
 from catalog.store.common import isoformat, now, row_by_key
-from catalog.tables import datasets, harvest_errors, harvest_jobs, harvest_sources
+from catalog.tables import datasets, harvest_errors, harvest_jobs, harvest_sources, harvest_warnings
+
+# Per-record entries a job keeps, by kind.
+ENTRY_TABLES = {"errors": harvest_errors, "warnings": harvest_warnings}
 
 
 class HarvestQueries:
@@ -103,6 +106,11 @@ class HarvestQueries:
         if errors:
             self.conn.execute(insert(harvest_errors), [{"job_id": job_id, **e} for e in errors])
 
+    def add_job_warnings(self, job_id: str, warnings: list[dict]) -> None:
+        """Record per-record warnings of a job: dicts with remote_id, path and message."""
+        if warnings:
+            self.conn.execute(insert(harvest_warnings), [{"job_id": job_id, **w} for w in warnings])
+
     def list_jobs(self, source_id: str | None = None, limit: int = 50) -> list[dict]:
         """The newest jobs (of one source, or of all), newest first, with their source's name."""
         query = (
@@ -115,10 +123,48 @@ class HarvestQueries:
             query = query.where(harvest_jobs.c.source_id == source_id)
         return [_job(row) for row in self.conn.execute(query)]
 
+    def get_job(self, job_id: str) -> dict | None:
+        """One job with its source's name, or None."""
+        query = (select(harvest_jobs, harvest_sources.c.name.label("source"))
+                 .join(harvest_sources, harvest_sources.c.id == harvest_jobs.c.source_id)
+                 .where(harvest_jobs.c.id == job_id))
+        row = self.conn.execute(query).first()
+        return _job(row) if row else None
+
     def job_errors(self, job_id: str) -> list[dict]:
         """The per-record errors of a job, in the order they happened."""
-        query = select(harvest_errors).where(harvest_errors.c.job_id == job_id).order_by(harvest_errors.c.id)
+        return self.job_entries(job_id, "errors")
+
+    def job_entries(self, job_id: str, kind: str) -> list[dict]:
+        """A job's per-record ``errors`` or ``warnings``, in the order they happened."""
+        table = ENTRY_TABLES[kind]
+        query = select(table).where(table.c.job_id == job_id).order_by(table.c.id)
         return [{"remote_id": r.remote_id, "path": r.path, "message": r.message} for r in self.conn.execute(query)]
+
+    def job_report(self, job_id: str, kind: str, examples: int = 3) -> list[dict]:
+        """A job's ``errors`` or ``warnings`` grouped by (path, message), most frequent first.
+
+        Each group: ``path``, ``message``, ``count`` (entries) and ``examples`` (the remote ids of
+        its first ``examples`` entries). Counted in the database, so a job of 100,000 errors costs
+        one query returning a few rows per group.
+        """
+        table = ENTRY_TABLES[kind]
+        same = (table.c.path, table.c.message)
+        ranked = select(
+            table.c.path, table.c.message, table.c.remote_id,
+            func.count().over(partition_by=same).label("count"),
+            func.min(table.c.id).over(partition_by=same).label("first"),
+            func.row_number().over(partition_by=same, order_by=table.c.id).label("rank"),
+        ).where(table.c.job_id == job_id).subquery()
+        query = (select(ranked).where(ranked.c.rank <= examples)
+                 .order_by(ranked.c["count"].desc(), ranked.c.first, ranked.c.rank))
+        groups: dict[int, dict] = {}
+        for row in self.conn.execute(query):
+            group = groups.setdefault(row.first, {"path": row.path, "message": row.message, "count": row.count,
+                                                  "examples": []})
+            if row.remote_id is not None:
+                group["examples"].append(row.remote_id)
+        return list(groups.values())
 
 
 def _job(row) -> dict:

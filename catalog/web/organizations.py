@@ -1,26 +1,22 @@
 """The list of agencies and each agency's page with its datasets."""
 
-import json
-
 from flask import render_template, request, url_for
 
 from catalog.errors import NotFound
 from catalog.web import bp, catalog, i18n, search, text
 
 
-def _dataset_counts() -> dict[str, int]:
-    found = catalog().search_datasets({"q": "", "rows": 0, "facet.field": json.dumps(["organization"]),
-                                       "facet.limit": -1})
-    return dict(found["facets"].get("organization", []))
-
-
 @bp.get("/organization")
 def organizations():
-    """Every active agency with how many datasets it publishes."""
-    counts = _dataset_counts()
+    """Every active agency with how many datasets it publishes; ``q`` keeps those whose name or title holds its words.
+
+    Counts come from the store, so the list works while search is down.
+    """
+    q = request.args.get("q", "").strip()[:200]
+    counts = catalog().published_counts()
     language = i18n.current_language()
-    agencies = sorted(catalog().list_organizations(), key=lambda o: text.localized(o, "title", language).lower())
-    return render_template("organizations.html", agencies=agencies, counts=counts)
+    agencies = sorted(catalog().find_organizations(q), key=lambda o: text.localized(o, "title", language).lower())
+    return render_template("organizations.html", agencies=agencies, counts=counts, q=q)
 
 
 @bp.get("/organization/<name>")
@@ -32,7 +28,7 @@ def organization(name: str):
         raise NotFound(f"Organization not found: {name}")
     args = request.args.copy()
     args.setlist("organization", [agency["name"]])
-    args["sort"] = "metadata_modified desc"
+    args["sort"] = search.RECENT
     found = catalog().search_datasets(search.ckan_params(args))
     return render_template(
         "organization.html", agency=agency, count=found["count"], datasets=found["results"],

@@ -11,7 +11,7 @@ each repeat them.
 
 import json
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -32,11 +32,13 @@ FACETS = {
 }
 SORTS = {
     "score desc, metadata_modified desc": _l("Paling relevan"),
-    "metadata_modified desc": _l("Terakhir diperbarui"),
+    "modified desc": _l("Terakhir diperbarui oleh produsen data"),
+    "metadata_modified desc": _l("Terakhir berubah di katalog"),
     "title_string asc": _l("Judul A–Z"),
     "title_string desc": _l("Judul Z–A"),
 }
 DEFAULT_SORT = next(iter(SORTS))
+RECENT = "modified desc"  # the publisher's modified date, else the catalog's record time: the order without words
 FACET_LIMIT = 10
 MAX_FILTERS = 20
 REMOVE = "remove"
@@ -74,7 +76,7 @@ def ckan_params(args, *, rows: int = ROWS) -> dict:
     sort = args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT
     q = args.get("q", "").strip()
     if not q and sort == DEFAULT_SORT:
-        sort = "metadata_modified desc"
+        sort = RECENT
     params = {
         "q": q,
         "sort": sort,
@@ -215,13 +217,17 @@ def home():
     """The front page: a search box, counts, agencies, themes and the latest datasets."""
     language = i18n.current_language()
     organizations = organizations_by_name()
+    search_down = False
     try:
         found = catalog().search_datasets({
-            "q": "", "rows": 6, "sort": "metadata_modified desc",
+            "q": "", "rows": 6, "sort": RECENT,
             "facet.field": json.dumps(["organization", "theme"]), "facet.limit": 50,
         })
-    except SearchUnavailable:
-        found = {"count": 0, "results": [], "facets": {}}
+    except SearchUnavailable as problem:
+        current_app.logger.warning("home page shown without search: %s", problem.message)
+        counted = catalog().published_counts()
+        found = {"count": sum(counted.values()), "results": [], "facets": {"organization": list(counted.items())}}
+        search_down = True
     per_agency = dict(found["facets"].get("organization", []))
     agencies = sorted(organizations.values(), key=lambda o: -per_agency.get(o["name"], 0))
     themes = [
@@ -230,5 +236,5 @@ def home():
     ]
     return render_template(
         "home.html", count=found["count"], latest=found["results"], agencies=agencies[:12],
-        per_agency=per_agency, themes=themes, organization_count=len(organizations),
+        per_agency=per_agency, themes=themes, organization_count=len(organizations), search_down=search_down,
     )

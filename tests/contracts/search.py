@@ -12,7 +12,7 @@ from tests.builders import make_dataset
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _record(key, title, notes, tags, org, formats, modified, **extra):
+def _record(key, title, notes, tags, org, formats, record_time, **extra):
     record = make_dataset(
         name=f"{key}-data", title=title, notes=notes, owner_org=org,
         tags=[{"name": t} for t in tags],
@@ -22,7 +22,7 @@ def _record(key, title, notes, tags, org, formats, modified, **extra):
     record.pop("title_translated")
     record.pop("notes_translated")
     record.update(id=str(uuid.uuid5(uuid.NAMESPACE_URL, key)), state="active",
-                  metadata_created="2020-01-01T00:00:00", metadata_modified=modified, **extra)
+                  metadata_created="2020-01-01T00:00:00", metadata_modified=record_time, **extra)
     return record
 
 
@@ -226,6 +226,20 @@ class SearchBackendContract:
     def test_sort_by_modified(self, backend, docs):
         found = self.find(backend, docs, sort="metadata_modified desc")
         assert found[:3] == ["dbd", "penduduk", "sekolah"] and found[-1] == "lalin"
+
+    def test_recently_updated_sorts_by_the_publishers_date_and_else_the_record_time(self, backend):
+        dengue = _record("dbd2023", "Kasus DBD 2023", "Kasus per puskesmas.", ["dbd"], "dinkes", ["CSV"],
+                         "2026-12-04T10:00:00", modified="2024-01-28")  # harvested yesterday, changed in January 2024
+        fresh = _record("anggaran", "Realisasi Anggaran", "Per triwulan.", ["anggaran"], "bkad", ["XLSX"],
+                        "2025-06-02T00:00:00", modified="2025-06-01T08:00:00+07:00")
+        undated = _record("pasar", "Daftar Pasar Rakyat", "Pasar milik kota.", ["pasar"], "diskopindag", ["CSV"],
+                          "2025-01-15T00:00:00")
+        undated.pop("modified")  # the publisher states no date: the record time stands in
+        records = {"dbd2023": dengue, "anggaran": fresh, "pasar": undated}
+        backend.index(list(records.values()))
+        assert self.find(backend, records, sort="modified desc") == ["anggaran", "pasar", "dbd2023"]
+        assert self.find(backend, records, sort="modified asc") == ["dbd2023", "pasar", "anggaran"]
+        assert self.find(backend, records, sort="metadata_modified desc") == ["dbd2023", "anggaran", "pasar"]
 
     def test_sort_by_title(self, backend, docs):
         found = self.find(backend, docs, sort="title_string asc")
