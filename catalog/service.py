@@ -18,6 +18,7 @@ from catalog.diff import diff
 from catalog.errors import CatalogError, ConflictError, NotFound, ValidationError
 from catalog.search import SearchBackend, open_backend
 from catalog.store import Store, StoreTx, isoformat, new_id, now
+from catalog.store.common import looks_like_id
 
 log = logging.getLogger(__name__)
 
