@@ -9,6 +9,7 @@ The runner in ``catalog/harvest.py`` owns validation, upserts, provenance, withd
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol
 
@@ -64,8 +65,9 @@ class Harvester(Protocol):
 ENTRY_POINT_GROUP = "catalog.harvesters"
 
 
+@cache
 def registry() -> dict[str, type]:
-    """Installed harvesters by name, from the ``catalog.harvesters`` entry points."""
+    """Installed harvesters by name, from the ``catalog.harvesters`` entry points (read once per process)."""
     return {ep.name: ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 

@@ -33,3 +33,10 @@ def test_the_ci_script_sets_ci_whatever_it_held():
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert any(line.split("#")[0].strip() == "export CI=true" for line in lines)
     assert not any("${CI" in line for line in lines)
+
+
+def test_no_test_reads_ci_by_itself():
+    """Every skip-or-fail decision goes through ``tests/ci.py``, so no test compares ``CI`` to one spelling."""
+    readers = [path.name for path in (ROOT / "tests").rglob("*.py")
+               if path.name not in {"ci.py", "test_ci.py"} and '"CI"' in path.read_text("utf-8")]
+    assert readers == []

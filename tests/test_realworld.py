@@ -8,7 +8,6 @@ that carry an identifier, a title and a resource URL, at least 95% must be impor
 """
 
 import json
-import os
 import warnings
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import rdflib
 from werkzeug.wrappers import Response
 
 from catalog.harvest import run_harvest
+from tests.ci import missing
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "realworld"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -82,10 +82,7 @@ NOT_HARVESTED = {
 
 def require_corpus() -> Path:
     if not (CORPUS / "SOURCES.md").is_file():
-        reason = f"real-world corpus not found at {CORPUS}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(f"real-world corpus not found at {CORPUS}")
     return CORPUS
 
 
