@@ -63,6 +63,8 @@ def _rfc3986_url(value: str) -> bool:
     """True when ``value`` is an absolute http, https or ftp URL exactly as RFC 3986 writes one."""
     if _PLAIN_URL.match(value):
         return True
+    if bad_character(value):  # text_errors names the character; rfc3986 cannot even encode a lone surrogate
+        return False
     uri = rfc3986.uri_reference(value)
     if uri.unsplit() != value or not uri.host:  # the library had to encode something: not valid as given
         return False

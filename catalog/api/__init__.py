@@ -44,7 +44,9 @@ ERRORS = (
 def _envelope(name: str, status: int, **body) -> Response:
     help_url = f"{request.host_url}api/3/action/help_show?name={name}"
     text = json.dumps({"help": help_url, **body}, ensure_ascii=False, separators=(",", ":"))
-    return Response(text, status=status, mimetype="application/json")
+    # A lone surrogate that a client sent can come back in an error (a field path, a key it named); UTF-8
+    # cannot carry it, so it goes out as JSON's own \uXXXX escape: backslashreplace writes exactly that.
+    return Response(text.encode("utf-8", "backslashreplace"), status=status, mimetype="application/json")
 
 
 MAX_DEPTH = 32  # far deeper than any record or parameter nests

@@ -17,6 +17,7 @@ from werkzeug.utils import secure_filename
 from catalog.errors import ValidationError
 
 SNIFF_BYTES = 8192
+MAX_FILENAME = 120  # bytes, well under the 255 of common file systems; secure_filename leaves only ASCII
 CHUNK = 1 << 16
 EXECUTABLES = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe")
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<meta",
@@ -105,6 +106,15 @@ def declared_format(resource: dict, filename: str) -> str:
     return fmt
 
 
+def stored_filename(name: str) -> str:
+    """A safe file name for an upload, short enough for every file system (the extension kept)."""
+    safe = secure_filename(name) or "data"
+    if len(safe) <= MAX_FILENAME:
+        return safe
+    suffix = Path(safe).suffix[:16]
+    return safe[:MAX_FILENAME - len(suffix)] + suffix
+
+
 def save_upload(file, *, folder: Path, fmt: str, limit: int) -> dict:
     """Check and store an uploaded file in ``folder`` (``catalog.files.folder``: under its dataset);
     returns the resource fields it determines (size, hash, ...).
@@ -112,7 +122,7 @@ def save_upload(file, *, folder: Path, fmt: str, limit: int) -> dict:
     The file streams to disk once: its first bytes are checked against ``fmt``, every byte is
     scanned for markup, and a file over ``limit`` or with markup is deleted before the error.
     """
-    filename = secure_filename(file.filename or "") or "data"
+    filename = stored_filename(file.filename or "")
     head = file.stream.read(SNIFF_BYTES)
     problem = _problem(head, fmt)
     if problem:

@@ -15,6 +15,7 @@ from catalog.publish import datajson, feeds, records
 bp = Blueprint("publish", __name__)
 
 PER_PAGE = 100
+MAX_PAGE = 1_000_000
 FEED_SIZE = 50
 RDF_TYPES = {media: key for key, (_, media) in FORMATS.items()}
 NEGOTIABLE = ["text/html", *RDF_TYPES]  # HTML first: it wins every tie, so */* gets the page
@@ -51,8 +52,9 @@ def _rdf(body: bytes, key: str) -> Response:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"page: must be a positive whole number, not {raw!r}")
+    # ASCII digits only ("²".isdigit() holds but int() refuses it), and few enough that the offset fits the database
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 7 and 1 <= int(raw) <= MAX_PAGE):
+        raise BadRequest(f"page: must be a whole number from 1 to {MAX_PAGE}, not {raw[:40]!r}")
     return int(raw)
 
 

@@ -5,6 +5,8 @@ import uuid
 
 from sqlalchemy import select
 
+from catalog.schemas import bad_character
+
 
 def now() -> dt.datetime:
     """The current time as naive UTC, the way the store keeps every timestamp."""
@@ -29,8 +31,17 @@ def looks_like_id(key: str) -> bool:
         return False
 
 
+def can_name_a_row(key) -> bool:
+    """False for a key no stored record can have: not text, or text the store refuses (a NUL, another
+    control character, a lone surrogate). Such a key must find nothing rather than reach the driver,
+    which cannot send it (PostgreSQL refuses NUL, neither driver encodes a lone surrogate)."""
+    return isinstance(key, str) and bad_character(key) is None
+
+
 def row_by_key(conn, table, key: str, *, for_update: bool = False):
     """The row of ``table`` whose id (when ``key`` looks like one) or name is ``key``, or None."""
+    if not can_name_a_row(key):
+        return None
     column = table.c.id if looks_like_id(key) else table.c.name
     query = select(table).where(column == key)
     if for_update:

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from catalog.errors import Quarantined
-from catalog.store.common import looks_like_id, now, row_by_key, updated_key
+from catalog.store.common import can_name_a_row, looks_like_id, now, row_by_key, updated_key
 from catalog.tables import datasets, organizations, quarantine, resources, search_outbox
 
 # Built once: the API's hottest query, a dataset with its organization, by id or by name.
@@ -39,6 +39,8 @@ class DatasetQueries:
     def dataset_with_organization(self, key: str) -> tuple[dict, dict] | None:
         """The record of the dataset with id or name ``key`` and its organization's record, or None;
         Quarantined when the dataset's record is unsound."""
+        if not can_name_a_row(key):
+            return None
         row = self.conn.execute(_BY_ID if looks_like_id(key) else _BY_NAME, {"key": key}).first()
         return (self._one(row, key), dict(row.organization)) if row else None
 
@@ -126,6 +128,8 @@ class DatasetQueries:
 
     def resource_dataset_id(self, resource_id: str) -> str | None:
         """Id of the dataset that holds resource ``resource_id``, or None."""
+        if not can_name_a_row(resource_id):
+            return None
         return self.conn.execute(select(resources.c.dataset_id).where(resources.c.id == resource_id)).scalar()
 
     def iter_datasets(self, *, states: Iterable[str] = ("active",), batch: int = 500) -> Iterator[dict]:

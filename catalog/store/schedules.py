@@ -2,7 +2,7 @@
 
 from sqlalchemy import and_, func, insert, or_, select, update
 
-from catalog.store.common import now
+from catalog.store.common import can_name_a_row, now
 from catalog.tables import datasets, harvest_errors, harvest_jobs, harvest_schedules, harvest_sources, organizations
 
 RUNNING = "running"
@@ -56,6 +56,8 @@ class ScheduleQueries:
 
     def job_with_errors(self, job_id: str) -> dict | None:
         """One job with its source's name and every per-record error, or None."""
+        if not can_name_a_row(job_id):
+            return None
         query = (select(harvest_jobs, harvest_sources.c.name.label("source_name"))
                  .join(harvest_sources).where(harvest_jobs.c.id == job_id))
         row = self.conn.execute(query).first()

@@ -3,10 +3,10 @@
 Server-rendered Jinja with one stylesheet and no script; every asset is served by the app.
 """
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException
 
 from catalog.config import setting
 from catalog.errors import CatalogError
@@ -42,6 +42,8 @@ def _error_page(status: int, message: str):
         503: _("Layanan sedang tidak tersedia"),
     }
     title = titles.get(status, _("Terjadi kesalahan"))
+    if isinstance(request.routing_exception, BadHost):  # no link can be built for a Host that is not a host name
+        return Response(f"{status} {title}\n", status=status, mimetype="text/plain")
     return render_template("error.html", status=status, title=title, message=message), status
 
 
