@@ -16,6 +16,7 @@ from tests.ci import missing
 pytest_plugins = ["tests.apikit"]
 
 PG_URL = os.environ.get("CATALOG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("CATALOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 def _postgres_reachable() -> str | None:
@@ -124,3 +125,19 @@ def http_server():
     server = LoopbackServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (``CATALOG_TEST_REDIS_URL``); skips where it does not answer, fails under CI."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except RedisError as error:
+        missing(f"Redis at {REDIS_URL} unreachable: {error.__class__.__name__}")
+    finally:
+        connection.close()
+    return REDIS_URL

@@ -1,7 +1,6 @@
 """Rate limits on writes, searches and sign-in: per address and per token, 429 with Retry-After in
 CKAN's envelope, real limits by default, shared through Redis by several app instances."""
 
-import os
 import re
 import uuid
 
@@ -12,10 +11,8 @@ from catalog import config as settings
 from catalog.app import create_app
 from catalog.errors import NotFound
 from tests.builders import make_dataset, make_organization
-from tests.ci import missing
 from tests.loopback import serve
 
-REDIS_URL = os.environ.get("CATALOG_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 SEARCH = "/api/3/action/package_search?q=dbd"
 CREATE = "/api/3/action/package_create"
 
@@ -139,23 +136,6 @@ def test_a_throttled_search_through_a_real_socket(limited):
     assert statuses == [200, 200, 200]
     assert response.status_code == 429 and response.json()["error"]["__type"] == "Too Many Requests"
     assert int(response.headers["retry-after"]) >= 1
-
-
-@pytest.fixture
-def redis_url():
-    """The test Redis; skips where absent, fails under CI=true."""
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    connection = Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except RedisError as error:
-        reason = f"Redis at {REDIS_URL} unreachable: {error.__class__.__name__}"
-        missing(reason)
-    finally:
-        connection.close()
-    return REDIS_URL
 
 
 def test_two_app_instances_share_the_count_through_redis(tmp_path, redis_url):
