@@ -47,7 +47,11 @@ def test_sigterm_abandons_the_running_job_and_frees_its_lease_then_a_restart_car
     server.delay = 30
     scheduler = processes.start("scheduler", "scheduler", CATALOG_SCHEDULER_STOP_GRACE="1")
     processes.start("run-now", "scheduler", "run-now", "dinkes").wait(30)
-    wait_for(lambda: [j for j in jobs_of(catalog, dinkes["id"]) if j["status"] == "running"], timeout=30)
+    try:
+        wait_for(lambda: [j for j in jobs_of(catalog, dinkes["id"]) if j["status"] == "running"], timeout=30)
+    except AssertionError as error:  # say what the scheduler did instead
+        jobs = [(j["status"], j.get("message")) for j in jobs_of(catalog, dinkes["id"])]
+        raise AssertionError(f"{error}; jobs {jobs}; scheduler log:\n{scheduler.log_path.read_text()}") from None
 
     scheduler.send_signal(signal.SIGTERM)
     assert scheduler.wait(30) == 0
