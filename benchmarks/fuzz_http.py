@@ -48,7 +48,8 @@ def run(count: int, seed: int, database_url: str, overrides: dict):
     """Serve a fresh instance and fuzz it; returns the Report."""
     from catalog import config as settings
     from catalog.app import create_app
-    from tests.fuzz_run import FUZZ_SETTINGS, Fuzzer, populate, serve
+    from tests.fuzz_run import FUZZ_SETTINGS, Fuzzer, populate
+    from tests.loopback import serve
 
     with tempfile.TemporaryDirectory() as home:
         config = settings.load({"HOME": home, "DATABASE_URL": database_url, **FUZZ_SETTINGS, **overrides},

@@ -364,6 +364,13 @@ class Catalog:
             return dict(row.data)
         return {"id": row.id, "name": row.name, "state": row.state, "metadata_created": isoformat(row.created)}
 
+    def _dataset_input(self, data: dict) -> dict:
+        """A dataset as given, in the form it is validated and stored in: a copy without system fields,
+        URLs percent-encoded, the default language filled in."""
+        record = schemas.with_encoded_urls(_clean(data, drop=SYSTEM_FIELDS), "dataset")
+        _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
+        return record
+
     def _prepare(self, tx: StoreTx, data: dict, existing: dict | None, organizations: dict | None = None,
                  checked: bool = False, **resources) -> dict:
         """The validated record to store: input without system fields, plus ids and timestamps.
@@ -373,8 +380,7 @@ class Catalog:
         ``resources`` may name ``created`` (resource ids the server chose) and ``uploaded`` (resources
         whose file the upload path has just stored), see ``_own_resources``.
         """
-        record = schemas.with_encoded_urls(_clean(data, drop=SYSTEM_FIELDS), "dataset")
-        _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
+        record = self._dataset_input(data)
         errors = {} if checked else schemas.validate(record, "dataset")
         renamed = existing and "name" not in errors and record.get("name") != existing["name"]
         if renamed and tx.name_taken(record.get("name", "")):
@@ -500,10 +506,7 @@ class Catalog:
         The same check ``write_harvested`` makes, run where each record is mapped so that one bad
         record is refused alone instead of failing the batch it would be written in.
         """
-        record = schemas.with_encoded_urls(_clean({**data, "owner_org": source["organization"]}, drop=SYSTEM_FIELDS),
-                                           "dataset")
-        _fill_default_language(record, setting(self.config, "DEFAULT_LANGUAGE"))
-        return schemas.validate(record, "dataset")
+        return schemas.validate(self._dataset_input({**data, "owner_org": source["organization"]}), "dataset")
 
     def write_harvested(self, entries: list[dict], actor: str) -> None:
         """Create or update harvested datasets in one transaction, each with its revision.

@@ -7,7 +7,7 @@ requests and at the end: ``/healthz`` answers 200 and a known dataset's ``packag
 429 (rate limited) is an accepted answer. Errors the app logs while a request is in flight are
 attached to it, so a failure names its exception and the project line that raised it.
 
-``populate(catalog)`` builds the instance the fuzzer expects; ``serve(app)`` serves it on 127.0.0.1;
+``populate(catalog)`` builds the instance the fuzzer expects; ``tests.loopback.serve(app)`` serves it on 127.0.0.1;
 ``Fuzzer(base_url, app, tokens, state).run(count, seed)`` returns a ``Report``.
 """
 
@@ -28,7 +28,6 @@ import pyoxigraph
 from defusedxml import ElementTree
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
-from werkzeug.serving import make_server
 
 from tests.builders import make_dataset, make_organization
 from tests.fuzz_requests import FuzzRequest, State, Surface, request_strategy, sweep
@@ -140,19 +139,6 @@ class _Logged(logging.Handler):
                   if "/catalog/" in f.filename or "/harvesters/" in f.filename]
         where = f" at {'/'.join(frames[-1].filename.rsplit('/', 2)[-2:])}:{frames[-1].lineno}" if frames else ""
         return f"{type(error).__name__}: {str(error)[:160]}{where}".replace("\n", " ")
-
-
-@contextlib.contextmanager
-def serve(app):
-    """``app`` served on 127.0.0.1 (a free port) by werkzeug's threaded server; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def populate(catalog) -> tuple[dict[str, str], State]:

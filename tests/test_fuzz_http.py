@@ -15,7 +15,8 @@ import pytest
 from catalog import config as settings
 from catalog.app import create_app
 from tests.fuzz_requests import IDENTITIES, Surface
-from tests.fuzz_run import FUZZ_SETTINGS, Fuzzer, populate, serve
+from tests.fuzz_run import FUZZ_SETTINGS, Fuzzer, populate
+from tests.loopback import serve
 
 FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "20250601"))
 FUZZ_COUNT = int(os.environ.get("FUZZ_COUNT", "2000"))

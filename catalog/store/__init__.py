@@ -74,29 +74,26 @@ class Store:
         """True when the database is at the newest migration."""
         return db.current_revision(self.engine) == db.head_revision()
 
-    @contextmanager
     def reading(self):
         """A read-only transaction."""
-        with self._tracked() as note:
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    tx = StoreTx(conn, writing=False)
-                    try:
-                        yield tx
-                    finally:
-                        note(tx)
+        return self._transaction(writing=False)
 
-    @contextmanager
     def writing(self):
         """A write transaction: committed when the block ends, rolled back if it raises."""
+        return self._transaction(writing=True)
+
+    @contextmanager
+    def _transaction(self, writing: bool):
         with self._tracked() as note:
-            with self.engine.connect().execution_options(**{db.WRITE: True}) as conn:
-                with conn.begin():
-                    tx = StoreTx(conn, writing=True)
-                    try:
-                        yield tx
-                    finally:
-                        note(tx)
+            connection = self.engine.connect()
+            if writing:
+                connection = connection.execution_options(**{db.WRITE: True})
+            with connection as conn, conn.begin():
+                tx = StoreTx(conn, writing=writing)
+                try:
+                    yield tx
+                finally:
+                    note(tx)
 
     @contextmanager
     def _tracked(self):
