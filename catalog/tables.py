@@ -107,25 +107,23 @@ harvest_jobs = Table(
     Column("message", Text),
 )
 
-harvest_errors = Table(
-    "harvest_errors",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("job_id", ID, ForeignKey("harvest_jobs.id"), nullable=False, index=True),
-    Column("remote_id", Text),
-    Column("path", Text),
-    Column("message", Text, nullable=False),
-)
 
-harvest_warnings = Table(
-    "harvest_warnings",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("job_id", ID, ForeignKey("harvest_jobs.id"), nullable=False, index=True),
-    Column("remote_id", Text),
-    Column("path", Text),
-    Column("message", Text, nullable=False),
-)
+
+def _job_messages(name: str) -> Table:
+    """A table of per-record messages of harvest jobs: which record, which field, what."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("job_id", ID, ForeignKey("harvest_jobs.id"), nullable=False, index=True),
+        Column("remote_id", Text),
+        Column("path", Text),
+        Column("message", Text, nullable=False),
+    )
+
+
+harvest_errors = _job_messages("harvest_errors")
+harvest_warnings = _job_messages("harvest_warnings")
 
 datasets = Table(
     "datasets",
